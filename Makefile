@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+
+.PHONY: install index run chat test lint bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)  ## create the venv and install the pinned requirements
+
+index: install  ## build the index when it is missing or stale
+	$(PY) -m index build --if-stale
+
+run: index  ## start the bot (a terminal chat when TELEGRAM_BOT_TOKEN is not set)
+	$(PY) -m bot
+
+chat: index  ## the terminal chat, even with a token set
+	$(PY) -m bot --terminal
+
+lint: install
+	$(PY) -m ruff check .
+
+test: install  ## lint, then the whole test suite (offline)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+bench: install index  ## benchmark table -> BENCHMARKS.md
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

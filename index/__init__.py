@@ -1,0 +1,1 @@
+"""News index: corpus loading, sentence splitting, attribution, embeddings, FAISS store, search and answers."""

@@ -1,0 +1,219 @@
+"""Compose an answer to a question: retrieve, attribute, and decide when the corpus has nothing to say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .config import MAX_QUESTION_CHARS
+from .errors import QuestionError
+from .question import Question, parse_question
+from .records import SentenceRecord
+from .search import Hit, Searcher
+
+# Calibrated on the development questions (see README, "Answer quality"): cosine of all-MiniLM-L6-v2.
+TOPIC_MIN_COSINE = 0.40  # the best sentence must be at least this close for a topic question to be answered
+RESULT_MIN_COSINE = 0.25  # no sentence below this is ever quoted for a topic question
+TOPIC_MARGIN = 0.20  # results further than this below the best one are dropped
+SPEAKER_TOPIC_MIN = 0.20  # a speaker's statement must be at least this close to the asked topic
+SPEAKER_TOPIC_MARGIN = 0.12
+MAX_RESULTS = 50
+
+
+@dataclass
+class Result:
+    """One quoted sentence with everything known about where it comes from."""
+
+    text: str
+    doc_id: str
+    title: str
+    score: float
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    statement: bool
+    speaker: str | None = None
+    speaker_key: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    context_before: str | None = None
+    context_after: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a dict, leaving out fields that are unknown."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Answer:
+    """The sentences that answer a question, or why there are none."""
+
+    question: str
+    answered: bool
+    results: list[Result] = field(default_factory=list)
+    kind: str = "topic"
+    speakers: list[str] = field(default_factory=list)
+    message: str | None = None
+    total: int = 0
+    offset: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the answer as the JSON object the CLI prints."""
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answered": self.answered,
+            "kind": self.kind,
+            "total": self.total,
+            "offset": self.offset,
+            "results": [r.to_dict() for r in self.results],
+        }
+        if self.speakers:
+            data["speakers"] = self.speakers
+        if self.message:
+            data["message"] = self.message
+        return data
+
+
+def clean_question(text: str) -> str:
+    """Return the question with whitespace folded, or raise QuestionError when it is empty or too long."""
+    question = " ".join((text or "").split())
+    if not question:
+        raise QuestionError("The question is empty: ask something like 'What did the minister say about prices?'.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is {len(question)} characters long; please keep it under {MAX_QUESTION_CHARS}."
+        )
+    if not re.search(r"\w", question):
+        raise QuestionError("The question has no words in it: ask something like 'What did the minister say?'.")
+    return question
+
+
+def answer(searcher: Searcher, text: str, limit: int = 5, offset: int = 0) -> Answer:
+    """Answer a question with up to limit sentences, starting at offset in the ranked list."""
+    question = clean_question(text)
+    parsed = parse_question(question)
+    if parsed.speaker:
+        composed = _speaker_answer(searcher, question, parsed)
+        if composed is not None:
+            return _page(searcher, composed, limit, offset)
+    return _page(searcher, _topic_answer(searcher, question), limit, offset)
+
+
+def _topic_answer(searcher: Searcher, question: str) -> tuple[Answer, list[tuple[SentenceRecord, float]]]:
+    hits = searcher.hybrid(question)
+    best = max((h.cosine for h in hits), default=0.0)
+    if best < TOPIC_MIN_COSINE:
+        return Answer(question, False, message=f"I found nothing in the corpus about “{question}”."), []
+    floor = max(RESULT_MIN_COSINE, best - TOPIC_MARGIN)
+    kept: list[Hit] = [h for h in hits if h.cosine >= floor][:MAX_RESULTS]
+    records = searcher.store.sentences([h.sid for h in kept])
+    return Answer(question, True), list(zip(records, [h.score for h in kept], strict=False))
+
+
+def _speaker_answer(
+    searcher: Searcher, question: str, parsed: Question
+) -> tuple[Answer, list[tuple[SentenceRecord, float]]] | None:
+    """Answer from a speaker's statements; None when the phrase names no speaker and is no name either."""
+    keys = searcher.speakers.match(parsed.speaker or "")
+    names = [searcher.speakers.get(k).name for k in keys]
+    if not keys:
+        if not _looks_like_name(parsed.speaker or ""):
+            return None
+        return Answer(question, False, kind="speaker", message=_nobody(searcher, parsed.speaker or "")), []
+    statements = searcher.store.statements_by(keys)
+    if not statements:
+        who = " or ".join(names)
+        return Answer(
+            question,
+            False,
+            kind="speaker",
+            speakers=names,
+            message=f"The corpus mentions {who} but quotes no statement by them.",
+        ), []
+    if not parsed.topic:
+        return Answer(question, True, kind="speaker", speakers=names), [(r, 1.0) for r in statements]
+    ranked = _rank_by_topic(searcher, statements, parsed.topic)
+    if not ranked:
+        who = " or ".join(names)
+        return Answer(
+            question,
+            False,
+            kind="speaker",
+            speakers=names,
+            message=f"I found statements by {who}, but none about “{parsed.topic}”.",
+        ), []
+    return Answer(question, True, kind="speaker", speakers=names), ranked
+
+
+def _rank_by_topic(
+    searcher: Searcher, statements: Sequence[SentenceRecord], topic: str
+) -> list[tuple[SentenceRecord, float]]:
+    """Order a speaker's statements by closeness to the topic, keeping those near the best."""
+    vectors = searcher.vectors([r.sid for r in statements])
+    cosines = vectors @ searcher.embed(topic)
+    lexical = searcher.store.lexical.scores(topic)[[r.sid for r in statements]]
+    if lexical.max(initial=0) > 0:
+        cosines = cosines + 0.1 * (lexical / lexical.max())
+    best = float(cosines.max())
+    if best < SPEAKER_TOPIC_MIN:
+        return []
+    floor = max(SPEAKER_TOPIC_MIN, best - SPEAKER_TOPIC_MARGIN)
+    order = np.argsort(-cosines, kind="stable")
+    return [(statements[i], float(cosines[i])) for i in order if cosines[i] >= floor]
+
+
+def _page(
+    searcher: Searcher, composed: tuple[Answer, list[tuple[SentenceRecord, float]]], limit: int, offset: int
+) -> Answer:
+    result, ranked = composed
+    result.total = len(ranked)
+    result.offset = max(offset, 0)
+    page = ranked[result.offset : result.offset + max(limit, 0)]
+    result.results = [_result(searcher, record, score) for record, score in page]
+    return result
+
+
+def _result(searcher: Searcher, record: SentenceRecord, score: float) -> Result:
+    doc = searcher.store.document(record.doc_id)
+    before, after = searcher.store.context(record)
+    speaker = searcher.speakers.get(record.speaker).name if record.speaker and record.statement else None
+    return Result(
+        text=record.text,
+        doc_id=record.doc_id,
+        title=doc["title"],
+        score=round(float(score), 4),
+        position=record.position,
+        paragraph=record.paragraph,
+        start=record.start,
+        end=record.end,
+        statement=record.statement,
+        speaker=speaker,
+        speaker_key=record.speaker if speaker else None,
+        source=doc["source"],
+        url=doc["url"],
+        published=doc["published"],
+        language=doc["language"],
+        context_before=" ".join(r.text for r in before) or None,
+        context_after=" ".join(r.text for r in after) or None,
+    )
+
+
+def _looks_like_name(phrase: str) -> bool:
+    words = [
+        w for w in re.findall(r"[\w’'.-]+", phrase) if w.lower() not in {"the", "a", "an", "mr.", "mrs.", "ms.", "dr."}
+    ]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _nobody(searcher: Searcher, phrase: str) -> str:
+    mentioned = bool(searcher.store.lexical.query_tokens(phrase)) and bool(searcher.lexical(phrase, 1))
+    if mentioned:
+        return f"The corpus mentions {phrase} but quotes no statement by them."
+    return f"I found nothing in the corpus said by {phrase}."

@@ -1,0 +1,197 @@
+"""Turn articles into an index: sentences, attribution, embeddings, FAISS, BM25, then swap it in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from .attribution import Speaker, attribute
+from .corpus import Article, CorpusProblem, load_corpus, load_file
+from .embed import Encoder
+from .errors import CorpusError
+from .lexical import LexicalIndex
+from .records import SentenceRecord
+from .segment import split_sentences
+from .store import IndexStore, Manifest, as_float32, corpus_fingerprint, new_build_folder, publish, write_build
+
+log = logging.getLogger(__name__)
+
+# Above this many sentences an approximate index replaces exact search (see make_vector_index).
+APPROX_THRESHOLD = 200_000
+
+
+@dataclass
+class BuildReport:
+    """What a build or an add did."""
+
+    manifest: Manifest
+    folder: Path
+    problems: list[CorpusProblem] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    embedded: int = 0
+
+
+def analyse(articles: Sequence[Article], first_sid: int = 0) -> tuple[list[SentenceRecord], list[tuple[str, Speaker]]]:
+    """Split articles into sentences and attribute each; sentence ids start at first_sid."""
+    records: list[SentenceRecord] = []
+    speakers: list[tuple[str, Speaker]] = []
+    for article in articles:
+        spans = split_sentences(article.text, article.body_start)
+        attributions, found = attribute(article.text, spans, title=article.title)
+        for position, (span, attr) in enumerate(zip(spans, attributions, strict=False)):
+            records.append(
+                SentenceRecord(
+                    sid=first_sid + len(records),
+                    doc_id=article.doc_id,
+                    paragraph=span.paragraph,
+                    position=position,
+                    start=span.start,
+                    end=span.end,
+                    text=article.text[span.start : span.end],
+                    statement=attr.statement,
+                    speaker=attr.speaker if attr.statement else None,
+                    cue=attr.cue,
+                )
+            )
+        speakers.extend((article.doc_id, sp) for sp in found)
+    return records, speakers
+
+
+def make_vector_index(vectors: np.ndarray, kind: str = "auto") -> faiss.Index:
+    """Return a FAISS inner-product index holding the vectors: exact for small corpora, HNSW above a threshold."""
+    dimension = vectors.shape[1]
+    if kind == "auto":
+        kind = "Flat" if len(vectors) < APPROX_THRESHOLD else "HNSW32"
+    index = faiss.index_factory(dimension, kind, faiss.METRIC_INNER_PRODUCT)
+    if not index.is_trained:
+        index.train(vectors)
+    index.add(vectors)
+    return index
+
+
+def build_index(
+    corpus: Path, root: Path, encoder: Encoder, *, progress: bool = False, index_kind: str = "auto"
+) -> BuildReport:
+    """Rebuild the whole index from a corpus folder and make it current."""
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise CorpusError(f"Corpus folder {corpus} does not exist.")
+    articles, problems = load_corpus(corpus)
+    if not articles:
+        detail = f" ({len(problems)} files could not be read)" if problems else ""
+        raise CorpusError(f"No articles found in {corpus}{detail}: add .md, .txt or .jsonl files.")
+    return _write(articles, None, root, encoder, problems, progress=progress, index_kind=index_kind)
+
+
+def add_articles(files: Sequence[Path], root: Path, encoder: Encoder, *, progress: bool = False) -> BuildReport:
+    """Add (or replace, by doc_id) articles in the current index, embedding only the new ones."""
+    new: list[Article] = []
+    problems: list[CorpusProblem] = []
+    for path in files:
+        found, bad = load_file(Path(path))
+        new.extend(found)
+        problems.extend(bad)
+    if not new:
+        raise CorpusError("No article could be read from " + ", ".join(str(f) for f in files) + ".")
+    store = IndexStore.open(root)
+    try:
+        return _write(new, store, root, encoder, problems, progress=progress, index_kind=store.manifest.faiss_index)
+    finally:
+        store.close()
+
+
+def _write(
+    new: list[Article],
+    base: IndexStore | None,
+    root: Path,
+    encoder: Encoder,
+    problems: list[CorpusProblem],
+    *,
+    progress: bool,
+    index_kind: str,
+) -> BuildReport:
+    started = time.perf_counter()
+    new_ids = {a.doc_id for a in new}
+    kept_articles: list[Article] = []
+    kept_records: list[SentenceRecord] = []
+    kept_speakers: list[tuple[str, Speaker]] = []
+    kept_vectors = np.zeros((0, encoder.dimension), dtype=np.float32)
+    if base is not None:
+        kept_articles = [_article(d) for d in base.documents() if d["doc_id"] not in new_ids]
+        old = [r for r in base.all_sentences() if r.doc_id not in new_ids]
+        kept_vectors = _reconstruct(base.vectors, [r.sid for r in old])
+        kept_records = [_renumber(r, i) for i, r in enumerate(old)]
+        kept_speakers = [(d, Speaker(**s)) for d, s in base.speaker_rows() if d not in new_ids]
+    records, speakers = analyse(new, first_sid=len(kept_records))
+    vectors = encoder.encode([r.text for r in records], progress=progress)
+    all_vectors = as_float32(np.vstack([kept_vectors, vectors]))
+    all_records = kept_records + records
+    articles = kept_articles + new
+    kind = "auto" if index_kind in ("auto", "Flat") else index_kind
+    index = make_vector_index(all_vectors, kind)
+    lexical = LexicalIndex.build([r.text for r in all_records], progress=progress)
+    manifest = Manifest(
+        model=encoder.name,
+        dimension=encoder.dimension,
+        sentences=len(all_records),
+        documents=len(articles),
+        corpus_fingerprint=corpus_fingerprint(articles),
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        faiss_index=_describe(index),
+    )
+    folder = new_build_folder(root)
+    try:
+        manifest.build_seconds = round(time.perf_counter() - started, 3)
+        write_build(folder, manifest, articles, all_records, kept_speakers + speakers, index, lexical)
+        final = publish(root, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    old_ids = {a.doc_id for a in kept_articles} if base is not None else set()
+    replaced = sorted(new_ids & {d["doc_id"] for d in base.documents()}) if base is not None else []
+    return BuildReport(
+        manifest=manifest,
+        folder=final,
+        problems=problems,
+        added=[a.doc_id for a in new if a.doc_id not in old_ids and a.doc_id not in replaced],
+        replaced=replaced,
+        embedded=len(records),
+    )
+
+
+def _describe(index: faiss.Index) -> str:
+    if isinstance(index, faiss.IndexFlat):
+        return "Flat"
+    if isinstance(index, faiss.IndexHNSW):
+        return f"HNSW{index.hnsw.nb_neighbors(1)}"
+    return type(index).__name__
+
+
+def _reconstruct(index: faiss.Index, sids: Sequence[int]) -> np.ndarray:
+    if not sids:
+        return np.zeros((0, index.d), dtype=np.float32)
+    all_vectors = index.reconstruct_n(0, index.ntotal)
+    return as_float32(all_vectors[np.asarray(sids, dtype=np.int64)])
+
+
+def _renumber(record: SentenceRecord, sid: int) -> SentenceRecord:
+    from dataclasses import replace
+
+    return replace(record, sid=sid)
+
+
+def _article(row: dict[str, Any]) -> Article:
+    fields = {
+        k: row[k] for k in ("doc_id", "title", "text", "body_start", "source", "url", "published", "language", "path")
+    }
+    return Article(**fields)

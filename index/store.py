@@ -1,0 +1,332 @@
+"""The index on disk: a folder per build (manifest, FAISS vectors, SQLite sentence table, BM25) and an atomic swap."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from .corpus import Article
+from .errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from .lexical import LexicalIndex
+from .records import SentenceRecord
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+BUILDS = "builds"
+MANIFEST = "manifest.json"
+VECTORS = "vectors.faiss"
+TABLE = "sentences.sqlite"
+LEXICAL = "bm25"
+# Older builds kept after a swap, so a reader that resolved the previous one can finish loading it.
+KEEP_OLD_BUILDS = 1
+
+_SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, body_start INTEGER NOT NULL,
+    source TEXT, url TEXT, published TEXT, language TEXT, path TEXT, fingerprint TEXT NOT NULL, ord INTEGER NOT NULL
+);
+CREATE TABLE sentences (
+    sid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, paragraph INTEGER NOT NULL, position INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    statement INTEGER NOT NULL, speaker TEXT, cue TEXT
+);
+CREATE INDEX sentences_doc ON sentences (doc_id, position);
+CREATE INDEX sentences_speaker ON sentences (speaker);
+CREATE TABLE speakers (
+    doc_id TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (doc_id, key)
+);
+"""
+
+
+@dataclass
+class Manifest:
+    """What an index holds and how it was made."""
+
+    model: str
+    dimension: int
+    sentences: int
+    documents: int
+    corpus_fingerprint: str
+    format_version: int = FORMAT_VERSION
+    built_at: str = ""
+    build_seconds: float = 0.0
+    faiss_index: str = "Flat"
+    build_id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the manifest as a plain dict."""
+        return asdict(self)
+
+
+def corpus_fingerprint(articles: Iterable[Article]) -> str:
+    """Return one hash for a set of articles, independent of their order."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for fp in sorted(a.fingerprint for a in articles):
+        digest.update(fp.encode())
+    return digest.hexdigest()
+
+
+def new_build_folder(root: Path) -> Path:
+    """Create and return an empty, uniquely named folder for a build under root/builds."""
+    builds = Path(root) / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    name = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    folder = builds / (".tmp-" + name)
+    folder.mkdir()
+    return folder
+
+
+def write_build(
+    folder: Path,
+    manifest: Manifest,
+    articles: Sequence[Article],
+    records: Sequence[SentenceRecord],
+    speakers: Iterable[tuple[str, Any]],
+    index: faiss.Index,
+    lexical: LexicalIndex,
+) -> None:
+    """Write every part of an index into folder; the manifest goes last, so its presence means complete."""
+    faiss.write_index(index, str(folder / VECTORS))
+    lexical.save(folder / LEXICAL)
+    con = sqlite3.connect(folder / TABLE)
+    try:
+        con.executescript(_SCHEMA)
+        con.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    a.doc_id,
+                    a.title,
+                    a.text,
+                    a.body_start,
+                    a.source,
+                    a.url,
+                    a.published,
+                    a.language,
+                    a.path,
+                    a.fingerprint,
+                    n,
+                )
+                for n, a in enumerate(articles)
+            ],
+        )
+        con.executemany(
+            "INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (r.sid, r.doc_id, r.paragraph, r.position, r.start, r.end, r.text, int(r.statement), r.speaker, r.cue)
+                for r in records
+            ],
+        )
+        con.executemany(
+            "INSERT INTO speakers VALUES (?,?,?)",
+            [(doc_id, sp.key, json.dumps(asdict(sp), ensure_ascii=False)) for doc_id, sp in speakers],
+        )
+        con.commit()
+    finally:
+        con.close()
+    manifest.build_id = folder.name.removeprefix(".tmp-")
+    (folder / MANIFEST).write_text(json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+def publish(root: Path, folder: Path) -> Path:
+    """Make a finished build the current one with an atomic symlink swap; return its final path."""
+    root = Path(root)
+    final = folder.with_name(folder.name.removeprefix(".tmp-"))
+    os.rename(folder, final)
+    link = root / CURRENT
+    tmp_link = root / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
+    os.symlink(os.path.relpath(final, root), tmp_link)
+    os.replace(tmp_link, link)  # rename(2) over the old link: readers see the old build or the new, never neither
+    _remove_old_builds(root, keep={final.name})
+    return final
+
+
+def _remove_old_builds(root: Path, keep: set[str]) -> None:
+    builds = sorted((p for p in (root / BUILDS).iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    finished = [p for p in builds if not p.name.startswith(".tmp-") and p.name not in keep]
+    for old in finished[: max(len(finished) - KEEP_OLD_BUILDS, 0)]:
+        shutil.rmtree(old, ignore_errors=True)
+    for tmp in (p for p in builds if p.name.startswith(".tmp-")):
+        if time.time() - tmp.stat().st_mtime > 24 * 3600:  # a build that crashed long ago
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def current_build(root: Path) -> Path:
+    """Return the folder of the current build, or raise IndexMissingError."""
+    root = Path(root)
+    link = root / CURRENT
+    if not link.exists():
+        raise IndexMissingError(f"No index at {root}: run 'python -m index build' (or 'make index') first.")
+    return link.resolve()
+
+
+def read_manifest(root: Path) -> Manifest:
+    """Read and validate the current build's manifest."""
+    return _read_manifest(current_build(root))
+
+
+def _read_manifest(folder: Path) -> Manifest:
+    try:
+        data = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        raise IndexCorruptError(
+            f"The index at {folder} is damaged (unreadable manifest): rebuild it with 'python -m index build'."
+        ) from None
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if version != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index at {folder} has format version {version}, this program reads version {FORMAT_VERSION}: "
+            "rebuild it with 'python -m index build'."
+        )
+    try:
+        return Manifest(**data)
+    except TypeError:
+        raise IndexCorruptError(
+            f"The index at {folder} is damaged (manifest fields): rebuild it with 'python -m index build'."
+        ) from None
+
+
+class IndexStore:
+    """A loaded, read-only index build: vectors, BM25 and the sentence table."""
+
+    def __init__(self, folder: Path, manifest: Manifest, vectors: faiss.Index, lexical: LexicalIndex) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self.vectors = vectors
+        self.lexical = lexical
+        self._lock = threading.Lock()
+        self._con = sqlite3.connect(f"file:{folder / TABLE}?mode=ro", uri=True, check_same_thread=False)
+        self._con.row_factory = sqlite3.Row
+        self._docs = {row["doc_id"]: dict(row) for row in self._query("SELECT * FROM documents ORDER BY ord")}
+
+    @classmethod
+    def open(cls, root: Path) -> IndexStore:
+        """Open the current build under root; refuse a missing or damaged one with one clear sentence."""
+        folder = current_build(root)
+        manifest = _read_manifest(folder)
+        try:
+            vectors = faiss.read_index(str(folder / VECTORS))
+            lexical = LexicalIndex.load(folder / LEXICAL)
+            store = cls(folder, manifest, vectors, lexical)
+            count = store._query("SELECT COUNT(*) AS n FROM sentences")[0]["n"]
+        except Exception as exc:  # faiss, numpy, json and sqlite each raise their own kinds
+            log.warning("cannot open index at %s", folder, exc_info=True)
+            raise IndexCorruptError(
+                f"The index at {folder} is damaged ({type(exc).__name__}): rebuild it with 'python -m index build'."
+            ) from None
+        if not (vectors.ntotal == count == manifest.sentences) or vectors.d != manifest.dimension:
+            raise IndexCorruptError(
+                f"The index at {folder} is inconsistent ({vectors.ntotal} vectors, {count} sentences, manifest says "
+                f"{manifest.sentences}): rebuild it with 'python -m index build'."
+            )
+        return store
+
+    def close(self) -> None:
+        """Release the sentence table."""
+        self._con.close()
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._con.execute(sql, params).fetchall()
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Return every article's metadata and text, in corpus order."""
+        return list(self._docs.values())
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        """Return one article's metadata and text."""
+        return self._docs[doc_id]
+
+    def sentences(self, sids: Sequence[int]) -> list[SentenceRecord]:
+        """Return the records for sentence ids, in the order given."""
+        if not sids:
+            return []
+        rows: dict[int, SentenceRecord] = {}
+        ids = [int(s) for s in sids]
+        for chunk in range(0, len(ids), 900):
+            part = ids[chunk : chunk + 900]
+            sql = f"SELECT * FROM sentences WHERE sid IN ({','.join('?' * len(part))})"
+            rows.update((r["sid"], _record(r)) for r in self._query(sql, part))
+        return [rows[s] for s in ids if s in rows]
+
+    def all_sentences(self) -> list[SentenceRecord]:
+        """Return every sentence in id order."""
+        return [_record(r) for r in self._query("SELECT * FROM sentences ORDER BY sid")]
+
+    def context(
+        self, record: SentenceRecord, before: int = 1, after: int = 1
+    ) -> tuple[list[SentenceRecord], list[SentenceRecord]]:
+        """Return the sentences just before and after one, from the same paragraph."""
+        rows = self._query(
+            "SELECT * FROM sentences WHERE doc_id=? AND paragraph=? AND position BETWEEN ? AND ? ORDER BY position",
+            (record.doc_id, record.paragraph, record.position - before, record.position + after),
+        )
+        records = [_record(r) for r in rows]
+        return [r for r in records if r.position < record.position], [
+            r for r in records if r.position > record.position
+        ]
+
+    def statements_by(self, speakers: Sequence[str]) -> list[SentenceRecord]:
+        """Return every statement made by any of the given speakers, in corpus order."""
+        if not speakers:
+            return []
+        sql = (
+            "SELECT s.* FROM sentences s JOIN documents d USING (doc_id) "
+            f"WHERE s.statement=1 AND s.speaker IN ({','.join('?' * len(speakers))}) ORDER BY d.ord, s.position"
+        )
+        return [_record(r) for r in self._query(sql, list(speakers))]
+
+    def speaker_rows(self) -> list[tuple[str, dict[str, Any]]]:
+        """Return (doc_id, speaker fields) for every speaker of every article."""
+        return [(r["doc_id"], json.loads(r["data"])) for r in self._query("SELECT * FROM speakers")]
+
+    def size_bytes(self) -> int:
+        """Return the size of the build folder on disk."""
+        return sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
+
+
+def _record(row: sqlite3.Row) -> SentenceRecord:
+    return SentenceRecord(
+        sid=row["sid"],
+        doc_id=row["doc_id"],
+        paragraph=row["paragraph"],
+        position=row["position"],
+        start=row["start"],
+        end=row["end"],
+        text=row["text"],
+        statement=bool(row["statement"]),
+        speaker=row["speaker"],
+        cue=row["cue"],
+    )
+
+
+def check_model(manifest: Manifest, model: str, folder: Path) -> None:
+    """Refuse to search an index with a model other than the one that built it."""
+    if manifest.model != model:
+        raise IndexMismatchError(
+            f"The index at {folder} was built with model '{manifest.model}' but the searcher uses '{model}': "
+            "rebuild with 'python -m index build' or set the same model."
+        )
+
+
+def as_float32(vectors: np.ndarray) -> np.ndarray:
+    """Return vectors as a C-contiguous float32 array, as FAISS requires."""
+    return np.ascontiguousarray(vectors, dtype=np.float32)
