@@ -16,7 +16,7 @@ from .records import SentenceRecord
 from .search import Hit, Searcher
 
 # Calibrated on the development questions (see README, "Answer quality"): cosine of all-MiniLM-L6-v2.
-TOPIC_MIN_COSINE = 0.40  # the best sentence must be at least this close for a topic question to be answered
+TOPIC_MIN_COSINE = 0.30  # the best sentence must be at least this close for a topic question to be answered
 RESULT_MIN_COSINE = 0.25  # no sentence below this is ever quoted for a topic question
 TOPIC_MARGIN = 0.20  # results further than this below the best one are dropped
 SPEAKER_TOPIC_MIN = 0.20  # a speaker's statement must be at least this close to the asked topic

@@ -15,9 +15,9 @@ import click
 
 from . import config
 from .errors import NewsIndexError, QuestionError
+from .logs import log_path, setup_logging
 
 log = logging.getLogger("index")
-LOG_FILE_ENV = "NEWSBOT_LOG_FILE"
 
 
 def _options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,39 +57,17 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:
             log.exception("unexpected error in %s", func.__name__)
             raise click.ClickException(
-                f"Unexpected error: {type(exc).__name__}: {exc} (traceback in {_log_path()})"
+                f"Unexpected error: {type(exc).__name__}: {exc} (traceback in {log_path('index')})"
             ) from None
 
     return wrapper
-
-
-def _log_path() -> str:
-    import os
-
-    return os.environ.get(LOG_FILE_ENV) or str(config.REPO_ROOT / "var" / "log" / "index.log")
-
-
-def _setup_logging(verbose: bool) -> None:
-    path = Path(_log_path())
-    handlers: list[logging.Handler] = []
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(path, encoding="utf-8"))
-    except OSError:
-        pass
-    stderr = logging.StreamHandler(sys.stderr)
-    stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    handlers.append(stderr)
-    logging.basicConfig(level=logging.INFO, handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("sentence_transformers", "transformers", "httpx", "faiss", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
 def cli(verbose: bool) -> None:
     """Build and query the news index: every answer is verbatim sentences from the corpus, with sources."""
-    _setup_logging(verbose)
+    setup_logging("index", verbose)
 
 
 def _progress(flag: bool | None) -> bool:

@@ -220,7 +220,18 @@ class IndexStore:
     @classmethod
     def open(cls, root: Path) -> IndexStore:
         """Open the current build under root; refuse a missing or damaged one with one clear sentence."""
-        folder = current_build(root)
+        for _ in range(3):
+            folder = current_build(root)
+            try:
+                return cls._open_build(folder)
+            except IndexCorruptError:
+                if current_build(root) == folder:
+                    raise
+                # a newer build was swapped in (and this one cleaned up) while we were reading it: try the new one
+        return cls._open_build(current_build(root))
+
+    @classmethod
+    def _open_build(cls, folder: Path) -> IndexStore:
         manifest = _read_manifest(folder)
         try:
             vectors = faiss.read_index(str(folder / VECTORS))
@@ -274,10 +285,10 @@ class IndexStore:
     def context(
         self, record: SentenceRecord, before: int = 1, after: int = 1
     ) -> tuple[list[SentenceRecord], list[SentenceRecord]]:
-        """Return the sentences just before and after one, from the same paragraph."""
+        """Return the sentences just before and after one in its article."""
         rows = self._query(
-            "SELECT * FROM sentences WHERE doc_id=? AND paragraph=? AND position BETWEEN ? AND ? ORDER BY position",
-            (record.doc_id, record.paragraph, record.position - before, record.position + after),
+            "SELECT * FROM sentences WHERE doc_id=? AND position BETWEEN ? AND ? ORDER BY position",
+            (record.doc_id, record.position - before, record.position + after),
         )
         records = [_record(r) for r in rows]
         return [r for r in records if r.position < record.position], [

@@ -1,0 +1,64 @@
+"""Shared fixtures: indexes of the real corpus built with the fake encoder and with the real packaged model."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.build import build_index
+from index.config import DEFAULT_CORPUS_DIR, DEFAULT_MODEL
+from tests.fakes import FakeEncoder
+
+os.environ.setdefault("NEWSBOT_LOG_FILE", os.devnull)
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def fake_encoder() -> FakeEncoder:
+    """A deterministic stand-in for the sentence model."""
+    return FakeEncoder()
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory: pytest.TempPathFactory, fake_encoder: FakeEncoder) -> Path:
+    """The real corpus indexed with the fake encoder (read-only: copy it before changing it)."""
+    root = tmp_path_factory.mktemp("fake-index")
+    build_index(DEFAULT_CORPUS_DIR, root, fake_encoder)
+    return root
+
+
+@pytest.fixture
+def writable_fake_index(tmp_path: Path, fake_index: Path) -> Path:
+    """A private copy of fake_index that a test may rebuild or add to."""
+    target = tmp_path / "index"
+    shutil.copytree(fake_index, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    """The packaged all-MiniLM-L6-v2 model, loaded once."""
+    from index.embed import load_encoder
+
+    return load_encoder(DEFAULT_MODEL)
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory: pytest.TempPathFactory, real_encoder) -> Path:
+    """The real corpus indexed with the real model (read-only)."""
+    root = tmp_path_factory.mktemp("real-index")
+    build_index(DEFAULT_CORPUS_DIR, root, real_encoder)
+    return root
+
+
+@pytest.fixture(scope="session")
+def real_searcher(real_index: Path, real_encoder):
+    """A searcher over the real corpus with the real model."""
+    from index.search import Searcher
+
+    searcher = Searcher.open(real_index, encoder=real_encoder)
+    yield searcher
+    searcher.close()

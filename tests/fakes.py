@@ -1,0 +1,38 @@
+"""Test doubles: a tiny deterministic encoder standing in for the sentence model."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+
+class FakeEncoder:
+    """Hashes words (and word pairs) into a small unit vector: fast, deterministic, overlap-sensitive."""
+
+    def __init__(self, name: str = "fake-hash-encoder", dimension: int = 64) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Encode texts into unit vectors."""
+        self.calls += 1
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"\w+", text.lower())
+            for feature in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
+                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+                out[row, int.from_bytes(digest[:4], "little") % self.dimension] += 1.0 if digest[4] & 1 else -1.0
+            norm = np.linalg.norm(out[row])
+            out[row] = out[row] / norm if norm else out[row]
+            if not norm:
+                out[row, 0] = 1.0
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Encode one question."""
+        return self.encode([text])[0]

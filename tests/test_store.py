@@ -1,0 +1,154 @@
+"""Index on disk: round trip, atomic swap, add, and refusal of missing, corrupt or mismatched indexes."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from index.build import add_articles, build_index
+from index.config import DEFAULT_CORPUS_DIR
+from index.errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from index.search import Searcher
+from index.store import CURRENT, FORMAT_VERSION, MANIFEST, VECTORS, IndexStore, current_build
+from tests.fakes import FakeEncoder
+
+
+def test_round_trip(fake_index: Path, fake_encoder: FakeEncoder) -> None:
+    store = IndexStore.open(fake_index)
+    try:
+        m = store.manifest
+        assert (m.documents, m.model, m.dimension, m.format_version) == (2, fake_encoder.name, 64, FORMAT_VERSION)
+        records = store.all_sentences()
+        assert len(records) == m.sentences == store.vectors.ntotal
+        for record in records:
+            doc = store.document(record.doc_id)
+            assert doc["text"][record.start : record.end] == record.text
+        titles = {d["title"] for d in store.documents()}
+        assert "Moscow warns of direct clash with NATO" in titles
+        before, after = store.context(records[1])
+        assert before[0].sid == records[0].sid and after[0].sid == records[2].sid
+    finally:
+        store.close()
+
+
+def test_missing_index_says_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="python -m index build"):
+        IndexStore.open(tmp_path / "nothing")
+
+
+def test_corrupt_manifest_refused(writable_fake_index: Path) -> None:
+    (current_build(writable_fake_index) / MANIFEST).write_text("{not json")
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        IndexStore.open(writable_fake_index)
+
+
+def test_damaged_vectors_refused(writable_fake_index: Path) -> None:
+    (current_build(writable_fake_index) / VECTORS).write_bytes(b"garbage")
+    with pytest.raises(IndexCorruptError, match="damaged"):
+        IndexStore.open(writable_fake_index)
+
+
+def test_other_format_version_refused(writable_fake_index: Path) -> None:
+    path = current_build(writable_fake_index) / MANIFEST
+    data = json.loads(path.read_text())
+    data["format_version"] = FORMAT_VERSION + 1
+    path.write_text(json.dumps(data))
+    with pytest.raises(IndexMismatchError, match="format version"):
+        IndexStore.open(writable_fake_index)
+
+
+def test_other_model_refused(fake_index: Path) -> None:
+    with pytest.raises(IndexMismatchError, match="built with model 'fake-hash-encoder'"):
+        Searcher.open(fake_index, encoder=FakeEncoder(name="another-model"))
+
+
+def test_failed_build_leaves_current_untouched(writable_fake_index: Path) -> None:
+    before = current_build(writable_fake_index)
+
+    class Broken(FakeEncoder):
+        def encode(self, texts, *, progress=False):  # type: ignore[no-untyped-def]
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        build_index(DEFAULT_CORPUS_DIR, writable_fake_index, Broken())
+    assert current_build(writable_fake_index) == before
+    assert not [p for p in (writable_fake_index / "builds").iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_swap_is_atomic_for_readers(writable_fake_index: Path, fake_encoder: FakeEncoder) -> None:
+    errors: list[BaseException] = []
+    opened: list[str] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                store = IndexStore.open(writable_fake_index)
+                opened.append(store.manifest.build_id)
+                store.close()
+            except BaseException as exc:  # any failure is what this test looks for
+                errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(4):
+            build_index(DEFAULT_CORPUS_DIR, writable_fake_index, fake_encoder)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert errors == []
+    assert len(set(opened)) >= 2  # readers saw more than one build come and go
+    assert (writable_fake_index / CURRENT).is_symlink()
+    assert len([p for p in (writable_fake_index / "builds").iterdir()]) <= 2  # old builds are cleaned up
+
+
+def test_add_embeds_only_new_articles(writable_fake_index: Path, tmp_path: Path) -> None:
+    encoder = FakeEncoder()
+    article = tmp_path / "harbour.md"
+    article.write_text(
+        "---\ntitle: Harbour reopens\nsource: Coast Gazette\n---\nHarbour reopens\n"
+        "The harbour reopened on Tuesday after repairs. “We are relieved,” the harbour master said.\n"
+    )
+    before = IndexStore.open(writable_fake_index)
+    old_count, old_build = before.manifest.sentences, before.manifest.build_id
+    old_texts = [r.text for r in before.all_sentences()]
+    before.close()
+    report = add_articles([article], writable_fake_index, encoder)
+    assert report.added == ["harbour"] and report.embedded == 2
+    after = IndexStore.open(writable_fake_index)
+    try:
+        assert after.manifest.build_id != old_build
+        assert after.manifest.sentences == old_count + 2 and after.manifest.documents == 3
+        assert [r.text for r in after.all_sentences()][:old_count] == old_texts
+        assert after.document("harbour")["source"] == "Coast Gazette"
+        searcher = Searcher(after, encoder)
+        top = searcher.store.sentences([searcher.dense(encoder.encode_query("harbour reopened repairs"), 1)[0][0]])
+        assert top[0].doc_id == "harbour"
+    finally:
+        after.close()
+    # adding the same id again replaces the article instead of duplicating it
+    article.write_text("---\ntitle: Harbour reopens\n---\nHarbour reopens\nThe harbour reopened.\n")
+    report = add_articles([article], writable_fake_index, encoder)
+    assert report.replaced == ["harbour"] and report.added == []
+    store = IndexStore.open(writable_fake_index)
+    assert store.manifest.sentences == old_count + 1 and store.vectors.ntotal == old_count + 1
+    store.close()
+
+
+def test_add_nothing_readable_is_an_error(writable_fake_index: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n")
+    with pytest.raises(CorpusError, match="No article could be read"):
+        add_articles([bad], writable_fake_index, FakeEncoder())
+
+
+def test_build_refuses_empty_corpus(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    with pytest.raises(CorpusError, match="No articles found"):
+        build_index(tmp_path / "corpus", tmp_path / "index", FakeEncoder())
