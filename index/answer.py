@@ -13,7 +13,7 @@ from .config import MAX_QUESTION_CHARS
 from .errors import QuestionError
 from .question import Question, parse_question
 from .records import SentenceRecord
-from .search import Hit, Searcher
+from .search import Hit, Searcher, normalise_text
 
 # Calibrated on the development questions (see README, "Answer quality"): cosine of all-MiniLM-L6-v2.
 TOPIC_MIN_COSINE = 0.30  # the best sentence must be at least this close for a topic question to be answered
@@ -127,7 +127,7 @@ def _speaker_answer(
         if not _looks_like_name(parsed.speaker or ""):
             return None
         return Answer(question, False, kind="speaker", message=_nobody(searcher, parsed.speaker or "")), []
-    statements = searcher.store.statements_by(keys)
+    statements = _unique(searcher.store.statements_by(keys))
     if not statements:
         who = " or ".join(names)
         return Answer(
@@ -203,6 +203,18 @@ def _result(searcher: Searcher, record: SentenceRecord, score: float) -> Result:
         context_before=" ".join(r.text for r in before) or None,
         context_after=" ".join(r.text for r in after) or None,
     )
+
+
+def _unique(records: list[SentenceRecord]) -> list[SentenceRecord]:
+    """Drop sentences repeated word for word (a syndicated copy of an article), keeping the first."""
+    seen: set[str] = set()
+    kept = []
+    for record in records:
+        key = normalise_text(record.text)
+        if key not in seen:
+            seen.add(key)
+            kept.append(record)
+    return kept
 
 
 def _looks_like_name(phrase: str) -> bool:

@@ -112,7 +112,7 @@ class Searcher:
         kept: list[int] = []
         seen_text: set[str] = set()
         for i, hit in enumerate(hits):
-            key = _normalise(records[hit.sid].text) if hit.sid in records else str(hit.sid)
+            key = normalise_text(records[hit.sid].text) if hit.sid in records else str(hit.sid)
             if key in seen_text:
                 continue
             if kept and float(np.max(vectors[kept] @ vectors[i])) >= DUPLICATE_COSINE:
@@ -122,5 +122,6 @@ class Searcher:
         return [hits[i] for i in kept]
 
 
-def _normalise(text: str) -> str:
+def normalise_text(text: str) -> str:
+    """Return the words of a text, lower-cased: equal for sentences that differ only in punctuation or case."""
     return " ".join(re.findall(r"\w+", text.lower()))
