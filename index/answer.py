@@ -21,6 +21,7 @@ RESULT_MIN_COSINE = 0.25  # no sentence below this is ever quoted for a topic qu
 TOPIC_MARGIN = 0.20  # results further than this below the best one are dropped
 SPEAKER_TOPIC_MIN = 0.20  # a speaker's statement must be at least this close to the asked topic
 SPEAKER_TOPIC_MARGIN = 0.12
+SPEAKER_LEXICAL_WEIGHT = 0.15  # an exact word of the topic in a statement counts for this much cosine
 MAX_RESULTS = 50
 
 
@@ -160,7 +161,7 @@ def _rank_by_topic(
     cosines = vectors @ searcher.embed(topic)
     lexical = searcher.store.lexical.scores(topic)[[r.sid for r in statements]]
     if lexical.max(initial=0) > 0:
-        cosines = cosines + 0.1 * (lexical / lexical.max())
+        cosines = cosines + SPEAKER_LEXICAL_WEIGHT * (lexical / lexical.max())
     best = float(cosines.max())
     if best < SPEAKER_TOPIC_MIN:
         return []
