@@ -307,6 +307,8 @@ class _Server(ThreadingHTTPServer):
     """HTTP server bound to 127.0.0.1 that can kill its keep-alive connections."""
 
     daemon_threads = True
+    # Python's default backlog of 5 drops connections when 50 simulated users poll at once.
+    request_queue_size = 512
 
     def __init__(self, fake: FakeTelegram) -> None:
         self.fake = fake

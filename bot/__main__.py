@@ -1,0 +1,188 @@
+"""Start the bot: `python -m bot` (long polling, a webhook with --webhook-url, or a terminal chat without a token)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from telegram.error import InvalidToken, NetworkError
+
+from index import config
+from index.errors import NewsIndexError
+from index.logs import setup_logging
+
+from .reload import DEFAULT_RELOAD_INTERVAL, IndexProvider
+
+ENV_TOKEN = "TELEGRAM_BOT_TOKEN"
+ENV_API_BASE_URL = "TELEGRAM_API_BASE_URL"
+CONNECT_HINT = (
+    f"Telegram is not connected: {ENV_TOKEN} is not set. To serve this bot on Telegram, create a bot with "
+    f"@BotFather and run `{ENV_TOKEN}=<token> make run`."
+)
+
+
+def _setup_logging(verbose: bool, token: str | None, terminal: bool) -> None:
+    setup_logging("bot", verbose=verbose, stderr_level=logging.WARNING if terminal else logging.INFO)
+    if token:
+        from .app import RedactToken
+
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactToken(token))
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=config.ENV_INDEX_DIR,
+    default=str(config.DEFAULT_INDEX_DIR),
+    show_default=True,
+    show_envvar=True,
+    help="Index folder (built with `python -m index build`).",
+)
+@click.option("--model", envvar=config.ENV_MODEL, show_envvar=True, help="Embedding model [default: the index's].")
+@click.option("--terminal", is_flag=True, help="Chat in the terminal instead of Telegram, even with a token set.")
+@click.option(
+    "--api-base-url",
+    envvar=ENV_API_BASE_URL,
+    show_envvar=True,
+    help="Bot API server, e.g. http://localhost:8081 for a local one [default: https://api.telegram.org].",
+)
+@click.option(
+    "--webhook-url",
+    envvar="TELEGRAM_WEBHOOK_URL",
+    show_envvar=True,
+    help="Public HTTPS URL Telegram should POST updates to; serve a webhook instead of long polling.",
+)
+@click.option(
+    "--listen",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="NEWSBOT_LISTEN",
+    show_envvar=True,
+    help="Webhook bind address.",
+)
+@click.option(
+    "--port", default=8080, show_default=True, type=int, envvar="NEWSBOT_PORT", show_envvar=True, help="Webhook port."
+)
+@click.option(
+    "--secret-token",
+    envvar="TELEGRAM_WEBHOOK_SECRET",
+    show_envvar=True,
+    help="Secret Telegram must send in each webhook request (X-Telegram-Bot-Api-Secret-Token).",
+)
+@click.option(
+    "--reload-interval",
+    default=DEFAULT_RELOAD_INTERVAL,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds between checks for a new index build (0: only on SIGHUP).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log details to stderr.")
+def main(
+    index_dir: Path,
+    model: str | None,
+    terminal: bool,
+    api_base_url: str | None,
+    webhook_url: str | None,
+    listen: str,
+    port: int,
+    secret_token: str | None,
+    reload_interval: float,
+    verbose: bool,
+) -> None:
+    """Answer questions about the news with verbatim, cited sentences, on Telegram or in the terminal.
+
+    The token comes from $TELEGRAM_BOT_TOKEN; without it, the bot chats in the terminal. A running bot picks up a
+    new index published by `python -m index build` or `add` within --reload-interval seconds, or at once on SIGHUP.
+    """
+    token = os.environ.get(ENV_TOKEN, "").strip()
+    terminal = terminal or not token
+    if webhook_url and not terminal and not webhook_url.startswith("https://"):
+        raise click.ClickException(f"The webhook URL must start with https:// (Telegram requires it): {webhook_url}")
+    _setup_logging(verbose, token, terminal)
+    if terminal and sys.stderr.isatty():
+        click.echo("Loading the index…", err=True)
+    try:
+        provider = IndexProvider.open(config.index_dir(index_dir), model=model)
+    except NewsIndexError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        if terminal:
+            _terminal(provider, show_hint=not token)
+        elif webhook_url:
+            _webhook(token, provider, api_base_url, webhook_url, listen, port, secret_token, reload_interval)
+        else:
+            _polling(token, provider, api_base_url, reload_interval)
+    finally:
+        provider.close()
+
+
+def _terminal(provider: IndexProvider, show_hint: bool) -> None:
+    from .terminal import banner, chat
+
+    click.echo(banner(provider))
+    if show_hint:
+        click.echo(CONNECT_HINT)
+    try:
+        chat(provider, sys.stdin, sys.stdout, prompt=sys.stdin.isatty())
+    except KeyboardInterrupt:
+        click.echo()
+
+
+def _polling(token: str, provider: IndexProvider, api_base_url: str | None, reload_interval: float) -> None:
+    from .app import ALLOWED_UPDATES, build_application
+
+    app = build_application(
+        token, provider, api_base_url, reload_interval=reload_interval, reload_on_sighup=hasattr(signal, "SIGHUP")
+    )
+    with _telegram_errors(api_base_url):
+        app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+
+
+def _webhook(
+    token: str,
+    provider: IndexProvider,
+    api_base_url: str | None,
+    webhook_url: str,
+    listen: str,
+    port: int,
+    secret_token: str | None,
+    reload_interval: float,
+) -> None:
+    from .app import build_application
+    from .webhook import serve_webhook
+
+    app = build_application(
+        token,
+        provider,
+        api_base_url,
+        reload_interval=reload_interval,
+        reload_on_sighup=hasattr(signal, "SIGHUP"),
+        polling=False,
+    )
+    with _telegram_errors(api_base_url):
+        asyncio.run(serve_webhook(app, webhook_url, listen, port, secret_token))
+
+
+@contextlib.contextmanager
+def _telegram_errors(api_base_url: str | None) -> Iterator[None]:
+    """Turn start-up failures talking to Telegram into one line and a non-zero exit."""
+    try:
+        yield
+    except InvalidToken:
+        raise click.ClickException(f"Telegram rejected the token in ${ENV_TOKEN}: check it with @BotFather.") from None
+    except NetworkError as exc:
+        server = api_base_url or "https://api.telegram.org"
+        raise click.ClickException(f"Cannot reach the Telegram Bot API at {server}: {exc}") from None
+
+
+if __name__ == "__main__":
+    main(prog_name="python -m bot")
