@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .attribution import GROUP_NOUNS, role_head
 from .config import MAX_QUESTION_CHARS
 from .errors import QuestionError
 from .question import Question, parse_question
@@ -125,7 +126,7 @@ def _speaker_answer(
     keys = searcher.speakers.match(parsed.speaker or "")
     names = [searcher.speakers.get(k).name for k in keys]
     if not keys:
-        if not _looks_like_name(parsed.speaker or ""):
+        if not _names_someone(parsed.speaker or ""):
             return None
         return Answer(question, False, kind="speaker", message=_nobody(searcher, parsed.speaker or "")), []
     statements = _unique(searcher.store.statements_by(keys))
@@ -218,11 +219,16 @@ def _unique(records: list[SentenceRecord]) -> list[SentenceRecord]:
     return kept
 
 
-def _looks_like_name(phrase: str) -> bool:
-    words = [
-        w for w in re.findall(r"[\w’'.-]+", phrase) if w.lower() not in {"the", "a", "an", "mr.", "mrs.", "ms.", "dr."}
-    ]
-    return bool(words) and all(w[0].isupper() for w in words)
+_ARTICLES = {"the", "a", "an", "some", "mr.", "mrs.", "ms.", "dr."}
+
+
+def _names_someone(phrase: str) -> bool:
+    """Tell whether a speaker phrase names a person, role, organisation or group (not, say, "the report")."""
+    words = [w for w in re.findall(r"[\w’'.-]+", phrase) if w.lower() not in _ARTICLES]
+    if not words:
+        return False
+    lowered = [w.lower() for w in words]
+    return all(w[0].isupper() for w in words) or role_head(lowered) is not None or lowered[-1] in GROUP_NOUNS
 
 
 def _nobody(searcher: Searcher, phrase: str) -> str:

@@ -1,0 +1,198 @@
+"""Find who a reporting verb belongs to: the subject before it, after it, through appositions and clauses."""
+
+from __future__ import annotations
+
+from .lexicon import ADVERBS, AUX, BE, CUES, FUNCTION_WORDS, INTRO, NEGATIONS, PP_ATTACH, SUBJECT_PRONOUNS, TIME_WORDS
+from .phrases import appositions, np_ending_at, np_starting_at, role_phrase
+from .sentence import NP, Sentence
+
+
+def skip_forward(sent: Sentence, i: int) -> int:
+    """The first position at or after i that is not an adverb."""
+    while i < len(sent.toks) and sent.toks[i].low in ADVERBS:
+        i += 1
+    return i
+
+
+def _skip_back(sent: Sentence, i: int) -> tuple[int, bool]:
+    """Step back over adverbs and auxiliaries before a verb; tell whether a form of "be" or a negation was there."""
+    j = i
+    saw_be = False
+    while j > 0:
+        t = sent.toks[j - 1]
+        low = t.low
+        if t.kind != "w" or not low[0].islower():
+            break
+        if low in ADVERBS or low in AUX or (low.endswith("ly") and low not in CUES and len(low) > 4):
+            saw_be = saw_be or low in BE or low in NEGATIONS
+            j -= 1
+        elif low in TIME_WORDS and sent.low(j - 2) in ("on", "last", "this"):
+            j -= 2
+        else:
+            break
+    return j, saw_be
+
+
+def _negated(sent: Sentence, j: int, i: int) -> bool:
+    return any(sent.low(k) in NEGATIONS for k in range(j, i))
+
+
+def finite_subject(sent: Sentence, i: int) -> NP | None:
+    """Subject of a finite cue at i: before it, the agent of a passive, or after it when inverted."""
+    j, passive_or_negated = _skip_back(sent, i)
+    if passive_or_negated:
+        return None if _negated(sent, j, i) else _passive_agent(sent, i)
+    np = _subject_before(sent, j)
+    if np is None and (j == 0 or sent.toks[j - 1].kind == "q" or sent.toks[j - 1].text == ","):
+        np = _inverted_subject(sent, i)
+    return np
+
+
+def ing_subject(sent: Sentence, i: int) -> tuple[NP | None, bool]:
+    """Subject of a participle cue: "with X warning that" -> X; ", adding that" -> the main subject (flag)."""
+    j, progressive = _skip_back(sent, i)
+    if progressive:
+        return (None if _negated(sent, j, i) else _subject_before(sent, j)), False
+    prev = sent.low(j - 1)
+    if prev in (",", "by", "and") or j == 0:
+        return None, True
+    if prev == "as" and sent.low(j - 2) == "quoted":
+        k, _ = _skip_back(sent, j - 2)
+        return _subject_before(sent, k), False
+    np = np_ending_at(sent, j)
+    if np is not None and np.after_prep == "with":
+        np.after_prep = None
+        return _with_appositions(sent, np), False
+    return None, False
+
+
+def main_subject(sent: Sentence) -> NP | None:
+    """Subject of the main clause, for a participle cue: "Doe visited the site, saying that ..."."""
+    toks = sent.toks
+    k = 0
+    if toks and (toks[0].low in INTRO or toks[0].low.endswith(("ing", "ly"))):
+        while k < len(toks) and toks[k].text != ",":
+            k += 1
+        k += 1
+    if k >= len(toks):
+        return None
+    return _with_appositions(sent, np_starting_at(sent, k))
+
+
+def speakerlike(np: NP) -> bool:
+    """Whether a subject can be the maker of a statement (not "in the report", not "its study")."""
+    if np.after_prep is not None:
+        return False
+    if np.kind == "speech":
+        return np.possessor is not None and np.possessor.kind in ("name", "pronoun", "role", "org")
+    return np.kind != "pronoun" or np.head in SUBJECT_PRONOUNS
+
+
+def _passive_agent(sent: Sentence, i: int) -> NP | None:
+    """ "The plan was criticized by opposition parties": the agent after "by" made the statement."""
+    k = skip_forward(sent, i + 1)
+    return np_starting_at(sent, k + 1) if sent.low(k) == "by" else None
+
+
+def _inverted_subject(sent: Sentence, i: int) -> NP | None:
+    """ "..., said Mrs. Doe." / "“...,” said the minister." """
+    k = i + 1
+    if sent.low(k) in ("to", "on", "for", "out", "upon"):
+        k += 1
+    np = np_starting_at(sent, k)
+    if np is not None and np.kind == "pronoun" and sent.low(np.end) not in (".", ",", ";", "!", "?", ""):
+        return None  # "said it had ...": the pronoun starts the reported clause
+    return _with_appositions(sent, np)
+
+
+def _subject_before(sent: Sentence, j: int) -> NP | None:
+    """The subject that ends right before position j (a verb), looking through appositions and clauses."""
+    if j <= 0:
+        return None
+    if sent.toks[j - 1].text == ",":
+        return _appositive_subject(sent, j - 1)
+    np = np_ending_at(sent, j)
+    if np is None or np.after_prep in PP_ATTACH:
+        # "Judge Jane Doe of the district court wrote", "officials who spoke in the capital said"
+        np = _subject_before_pp(sent, j) or _subject_before_who(sent, j) or np
+    return _with_appositions(sent, np)
+
+
+def _with_appositions(sent: Sentence, np: NP | None) -> NP | None:
+    """Add to a name the role phrases set off by commas around it."""
+    if np is not None and np.kind == "name":
+        np.descriptions.extend(appositions(sent, np))
+    return np
+
+
+def _appositive_subject(sent: Sentence, comma: int) -> NP | None:
+    """ "Jane Doe, the mayor, said" / "X's envoy, Jane Doe, said" / "Jane Doe, who ..., said"."""
+    a = sent.chunk_start(comma)
+    if a >= comma or a == 0 or sent.toks[a - 1].text != ",":
+        return _name_chunk(sent, a, comma)
+    first = sent.toks[a]
+    role = role_phrase(sent, a, comma)
+    appositive = first.low in ("a", "an", "the")  # "Jane Doe, a hydrologist at ..., said"
+    relative = first.low in ("who", "which", "whose")
+    if not (role or appositive or relative or first.low.endswith("ing") or first.text[0].isdigit()):
+        return _name_chunk(sent, a, comma)
+    np = np_ending_at(sent, a - 1) or _generic_np(sent, a - 1, "org" if first.low == "which" else "role")
+    if np is not None and role:
+        np.descriptions.extend(role)
+    elif np is not None and appositive:
+        np.descriptions.append(sent.surface(a + 1, comma))
+    if np is not None and np.kind == "name" and first.low == "who":
+        np.person = True
+    return np
+
+
+def _name_chunk(sent: Sentence, a: int, comma: int) -> NP | None:
+    """The name that is the whole chunk toks[a:comma] ("X's envoy, Jane Doe, said")."""
+    np = np_ending_at(sent, comma)
+    if np is not None and np.start == a and np.kind == "name":
+        return _with_appositions(sent, np)
+    return None
+
+
+def _generic_np(sent: Sentence, end: int, kind: str) -> NP | None:
+    """ "The port operator, which ...": an article and lowercase nouns before a relative clause."""
+    p = end
+    while p > 0 and end - p < 3 and sent.toks[p - 1].kind == "w" and sent.toks[p - 1].text.islower():
+        if sent.toks[p - 1].low in FUNCTION_WORDS or sent.toks[p - 1].low in CUES:
+            break
+        p -= 1
+    if p == end or p == 0 or sent.low(p - 1) not in ("the", "a", "an"):
+        return None
+    words = [t.text for t in sent.toks[p:end]]
+    return NP(kind, p - 1, end, " ".join(words), head=words[-1], mods=tuple(words[:-1]), det=sent.low(p - 1))
+
+
+def _subject_before_pp(sent: Sentence, j: int) -> NP | None:
+    """ "Health officials in the region warned", "Jane Doe of the district court wrote": the subject before a PP."""
+    for p in range(j - 1, max(j - 7, 0), -1):
+        t = sent.toks[p]
+        if t.kind in ("p", "q") or t.low in CUES:
+            return None
+        if t.low in PP_ATTACH:
+            np = np_ending_at(sent, p)
+            if np is not None and np.kind == "name":
+                return np
+            if np is not None and np.kind in ("role", "group"):
+                np.descriptions.append(sent.surface(np.start + (1 if np.det else 0), j))
+                return np
+            return None
+    return None
+
+
+def _subject_before_who(sent: Sentence, j: int) -> NP | None:
+    """ "officials who spoke on condition of anonymity said"."""
+    for p in range(j - 1, max(j - 15, 0), -1):
+        t = sent.toks[p]
+        if t.kind == "q" or t.text in ".;:":
+            return None
+        if t.low == "who":
+            np = np_ending_at(sent, p)
+            if np is not None and np.kind == "name":
+                np.person = True
+            return np
+    return None
