@@ -128,30 +128,21 @@ def _speaker_answer(
     if not keys:
         if not _names_someone(parsed.speaker or ""):
             return None
-        return Answer(question, False, kind="speaker", message=_nobody(searcher, parsed.speaker or "")), []
+        return _refused(question, [], _nobody(searcher, parsed.speaker or ""))
     statements = _unique(searcher.store.statements_by(keys))
+    who = " or ".join(names)
     if not statements:
-        who = " or ".join(names)
-        return Answer(
-            question,
-            False,
-            kind="speaker",
-            speakers=names,
-            message=f"The corpus mentions {who} but quotes no statement by them.",
-        ), []
+        return _refused(question, names, f"The corpus mentions {who} but quotes no statement by them.")
     if not parsed.topic:
         return Answer(question, True, kind="speaker", speakers=names), [(r, 1.0) for r in statements]
     ranked = _rank_by_topic(searcher, statements, parsed.topic)
     if not ranked:
-        who = " or ".join(names)
-        return Answer(
-            question,
-            False,
-            kind="speaker",
-            speakers=names,
-            message=f"I found statements by {who}, but none about “{parsed.topic}”.",
-        ), []
+        return _refused(question, names, f"I found statements by {who}, but none about “{parsed.topic}”.")
     return Answer(question, True, kind="speaker", speakers=names), ranked
+
+
+def _refused(question: str, names: list[str], message: str) -> tuple[Answer, list[tuple[SentenceRecord, float]]]:
+    return Answer(question, False, kind="speaker", speakers=names, message=message), []
 
 
 def _rank_by_topic(
