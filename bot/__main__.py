@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, NetworkError
 from index import config
 from index.errors import NewsIndexError
 from index.logs import setup_logging
+from index.options import index_dir_option, model_option
 
 from .reload import DEFAULT_RELOAD_INTERVAL, IndexProvider
 
@@ -38,16 +39,8 @@ def _setup_logging(verbose: bool, token: str | None, terminal: bool) -> None:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--index-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar=config.ENV_INDEX_DIR,
-    default=str(config.DEFAULT_INDEX_DIR),
-    show_default=True,
-    show_envvar=True,
-    help="Index folder (built with `python -m index build`).",
-)
-@click.option("--model", envvar=config.ENV_MODEL, show_envvar=True, help="Embedding model [default: the index's].")
+@index_dir_option("Index folder (built with `python -m index build`).")
+@model_option("Embedding model [default: the index's].")
 @click.option("--terminal", is_flag=True, help="Chat in the terminal instead of Telegram, even with a token set.")
 @click.option(
     "--api-base-url",

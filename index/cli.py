@@ -16,29 +16,17 @@ import click
 from . import config
 from .errors import NewsIndexError, QuestionError
 from .logs import log_path, setup_logging
+from .options import index_dir_option, model_option
 
 log = logging.getLogger("index")
 
 
 def _options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options every command shares: --index-dir and --model, with their environment variables."""
-    func = click.option(
-        "--index-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar=config.ENV_INDEX_DIR,
-        default=str(config.DEFAULT_INDEX_DIR),
-        show_default=True,
-        show_envvar=True,
-        help="Index folder.",
+    func = index_dir_option()(func)
+    return model_option(
+        f"Embedding model name or folder [build default: {config.DEFAULT_MODEL}; search default: the index's]."
     )(func)
-    func = click.option(
-        "--model",
-        envvar=config.ENV_MODEL,
-        default=None,
-        show_envvar=True,
-        help=f"Embedding model name or folder [build default: {config.DEFAULT_MODEL}; search default: the index's].",
-    )(func)
-    return func
 
 
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:

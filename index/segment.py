@@ -50,15 +50,16 @@ def split_sentences(text: str, start: int = 0) -> list[Span]:
 
 
 def _trim(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    trimmed = []
-    for s, e in pieces:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed
+    return [span for span in (_strip(text, s, e) for s, e in pieces) if span[1] > span[0]]
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    """Move start and end inwards past white space."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
 
 
 def _merge_open_quotes(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -84,9 +85,6 @@ def _quote_depth(sentence: str) -> int:
 
 
 def _append_trimmed(spans: list[tuple[int, int]], text: str, s: int, e: int) -> None:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = _strip(text, s, e)
     if e > s:
         spans.append((s, e))
