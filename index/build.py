@@ -21,12 +21,27 @@ from .errors import CorpusError
 from .lexical import LexicalIndex
 from .records import SentenceRecord
 from .segment import split_sentences
-from .store import IndexStore, Manifest, as_float32, corpus_fingerprint, new_build_folder, publish, write_build
+from .store import (
+    VECTORS,
+    IndexStore,
+    Manifest,
+    as_float32,
+    corpus_fingerprint,
+    new_build_folder,
+    publish,
+    write_build,
+)
 
 log = logging.getLogger(__name__)
 
-# Above this many sentences an approximate index replaces exact search (see make_vector_index).
-APPROX_THRESHOLD = 200_000
+# From this many sentences on an approximate index replaces exact search (see make_vector_index): below it a flat
+# scan answers in a few ms; above it the flat index costs 1.5 KB a sentence and grows slower (BENCHMARKS.md).
+APPROX_THRESHOLD = 50_000
+# Inverted lists probed per query: a sixteenth of them, at least 128 (recall@10 of questions >= 0.97, BENCHMARKS.md).
+NPROBE_FRACTION = 1 / 16
+MIN_NPROBE = 128
+# HNSW candidates kept while searching (only when an HNSW factory string is asked for).
+HNSW_EF_SEARCH = 128
 
 
 @dataclass
@@ -67,15 +82,61 @@ def analyse(articles: Sequence[Article], first_sid: int = 0) -> tuple[list[Sente
     return records, speakers
 
 
-def make_vector_index(vectors: np.ndarray, kind: str = "auto") -> faiss.Index:
-    """Return a FAISS inner-product index holding the vectors: exact for small corpora, HNSW above a threshold."""
-    dimension = vectors.shape[1]
+def approximate_kind(count: int) -> str:
+    """Return the FAISS factory string used above the threshold: IVF with fp16 codes (~0.8 KB a sentence)."""
+    lists = 2 ** round(np.log2(max(2 * np.sqrt(max(count, 1)), 64)))
+    while lists > 1 and count < 39 * lists:  # k-means wants about 39 training points a list
+        lists //= 2
+    return f"IVF{lists},SQfp16"
+
+
+def make_vector_index(vectors: np.ndarray, kind: str = "auto", threshold: int | None = None) -> faiss.Index:
+    """Return a FAISS inner-product index holding the vectors: exact below threshold sentences, IVF from it on."""
+    count, dimension = vectors.shape
     if kind == "auto":
-        kind = "Flat" if len(vectors) < APPROX_THRESHOLD else "HNSW32"
+        limit = APPROX_THRESHOLD if threshold is None else threshold
+        kind = "Flat" if count < limit else approximate_kind(count)
     index = faiss.index_factory(dimension, kind, faiss.METRIC_INNER_PRODUCT)
     if not index.is_trained:
-        index.train(vectors)
+        index.train(_training_sample(vectors, index))
+    tune_vector_index(index)
     index.add(vectors)
+    return index
+
+
+def tune_vector_index(index: faiss.Index) -> None:
+    """Set search parameters that are saved with the index (nprobe, efSearch) and keep ids reconstructable."""
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is not None:
+        if ivf.direct_map.type == faiss.DirectMap.NoMap:
+            ivf.make_direct_map()  # search.py reconstructs vectors by sentence id
+        if ivf.nprobe <= 1:
+            ivf.nprobe = min(ivf.nlist, max(MIN_NPROBE, round(ivf.nlist * NPROBE_FRACTION)))
+    hnsw = getattr(faiss.downcast_index(index), "hnsw", None)
+    if hnsw is not None:
+        hnsw.efSearch = max(hnsw.efSearch, HNSW_EF_SEARCH)
+
+
+def _training_sample(vectors: np.ndarray, index: faiss.Index) -> np.ndarray:
+    ivf = faiss.try_extract_index_ivf(index)
+    limit = 40 * ivf.nlist if ivf is not None else 100_000
+    if len(vectors) <= limit:
+        return vectors
+    rows = np.sort(np.random.default_rng(0).choice(len(vectors), limit, replace=False))
+    return as_float32(vectors[rows])
+
+
+def extend_vector_index(index: faiss.Index, kept: Sequence[int], new: np.ndarray) -> faiss.Index:
+    """Keep the vectors with ids kept (renumbered in order) and append new ones to a trained index, never retraining.
+
+    The index must be a private, writable copy (not the memory-mapped one a store serves from).
+    """
+    if list(kept) != list(range(index.ntotal)):  # articles were replaced: re-add the survivors to the trained index
+        survivors = _reconstruct(index, kept)
+        index.reset()
+        index.add(survivors)
+    if len(new):
+        index.add(as_float32(new))
     return index
 
 
@@ -125,20 +186,24 @@ def _write(
     kept_articles: list[Article] = []
     kept_records: list[SentenceRecord] = []
     kept_speakers: list[tuple[str, Speaker]] = []
-    kept_vectors = np.zeros((0, encoder.dimension), dtype=np.float32)
+    kept_sids: list[int] = []
     if base is not None:
         kept_articles = [_article(d) for d in base.documents() if d["doc_id"] not in new_ids]
         old = [r for r in base.all_sentences() if r.doc_id not in new_ids]
-        kept_vectors = _reconstruct(base.vectors, [r.sid for r in old])
+        kept_sids = [r.sid for r in old]
         kept_records = [_renumber(r, i) for i, r in enumerate(old)]
         kept_speakers = [(d, Speaker(**s)) for d, s in base.speaker_rows() if d not in new_ids]
     records, speakers = analyse(new, first_sid=len(kept_records))
     vectors = encoder.encode([r.text for r in records], progress=progress)
-    all_vectors = as_float32(np.vstack([kept_vectors, vectors]))
     all_records = kept_records + records
     articles = kept_articles + new
-    kind = "auto" if index_kind in ("auto", "Flat") else index_kind
-    index = make_vector_index(all_vectors, kind)
+    if base is not None and not isinstance(base.vectors, faiss.IndexFlat):
+        # An approximate index is trained once: adding copies it (from disk: the open one is read-only) and appends.
+        index = extend_vector_index(faiss.read_index(str(base.folder / VECTORS)), kept_sids, vectors)
+    else:
+        kept_vectors = _reconstruct(base.vectors, kept_sids) if base is not None else vectors[:0]
+        kind = "auto" if index_kind in ("auto", "Flat") else index_kind
+        index = make_vector_index(as_float32(np.vstack([kept_vectors, vectors])), kind)
     lexical = LexicalIndex.build([r.text for r in all_records], progress=progress)
     manifest = Manifest(
         model=encoder.name,
@@ -174,6 +239,13 @@ def _describe(index: faiss.Index) -> str:
         return "Flat"
     if isinstance(index, faiss.IndexHNSW):
         return f"HNSW{index.hnsw.nb_neighbors(1)}"
+    ivf = faiss.try_extract_index_ivf(index)
+    ivf = faiss.downcast_index(ivf) if ivf is not None else None
+    if isinstance(ivf, faiss.IndexIVFScalarQuantizer):
+        codes = {faiss.ScalarQuantizer.QT_fp16: "SQfp16", faiss.ScalarQuantizer.QT_8bit: "SQ8"}
+        return f"IVF{ivf.nlist},{codes.get(ivf.sq.qtype, 'SQ')}"
+    if isinstance(ivf, faiss.IndexIVFFlat):
+        return f"IVF{ivf.nlist},Flat"
     return type(index).__name__
 
 

@@ -77,7 +77,7 @@ def _progress(flag: bool | None) -> bool:
     "--index-type",
     default="auto",
     show_default=True,
-    help="FAISS index: auto (exact below 200k sentences, HNSW above), Flat, HNSW32, or any FAISS factory string.",
+    help="FAISS index: auto (exact below 50k sentences, IVF with fp16 codes above), Flat, or any FAISS factory string.",
 )
 @click.option("--progress/--no-progress", default=None, help="Show progress bars [default: when stderr is a terminal].")
 @_options

@@ -111,6 +111,23 @@ class SentenceTransformerEncoder:
         return self.encode([text])[0]
 
 
-def load_encoder(name: str) -> Encoder:
-    """Load the encoder for a model name or path."""
+ENV_BACKEND = "NEWSBOT_BACKEND"
+BACKENDS = ("onnx", "onnx-int8", "torch")
+DEFAULT_BACKEND = "onnx"
+
+
+def load_encoder(name: str, backend: str | None = None) -> Encoder:
+    """Load the encoder for a model name or path: backend, else $NEWSBOT_BACKEND, else ONNX Runtime (torch fallback)."""
+    choice = (backend or os.environ.get(ENV_BACKEND) or DEFAULT_BACKEND).strip().lower()
+    if choice not in BACKENDS:
+        raise ModelError(f"Unknown embedding backend '{choice}': use one of {', '.join(BACKENDS)}.")
+    if choice != "torch" and Path(resolve_model_path(name)).is_dir():
+        try:
+            from .embed_onnx import OnnxEncoder
+
+            return OnnxEncoder(name, quantize=choice == "onnx-int8")
+        except Exception as exc:  # onnxruntime missing, export failed, ...: torch computes the same vectors
+            log.warning(
+                "ONNX backend unavailable (%s: %s); using sentence-transformers on torch", type(exc).__name__, exc
+            )
     return SentenceTransformerEncoder(name)

@@ -234,7 +234,7 @@ class IndexStore:
     def _open_build(cls, folder: Path) -> IndexStore:
         manifest = _read_manifest(folder)
         try:
-            vectors = faiss.read_index(str(folder / VECTORS))
+            vectors = read_vectors(folder / VECTORS)
             lexical = LexicalIndex.load(folder / LEXICAL)
             store = cls(folder, manifest, vectors, lexical)
             count = store._query("SELECT COUNT(*) AS n FROM sentences")[0]["n"]
@@ -312,6 +312,18 @@ class IndexStore:
     def size_bytes(self) -> int:
         """Return the size of the build folder on disk."""
         return sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
+
+
+def read_vectors(path: Path) -> faiss.Index:
+    """Read a FAISS index memory-mapped and read-only (fast start, pages shared between processes).
+
+    Never add to the returned index: FAISS aborts the process on a write to a mapped one; read a copy instead.
+    """
+    try:
+        return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
+    except RuntimeError:  # an index type this FAISS cannot map: read it into memory
+        log.debug("cannot memory-map %s", path, exc_info=True)
+        return faiss.read_index(str(path))
 
 
 def _record(row: sqlite3.Row) -> SentenceRecord:

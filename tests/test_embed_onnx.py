@@ -1,0 +1,94 @@
+"""The ONNX Runtime encoder: same vectors and name as the torch one, cached export, backend choice and fallback."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from index import embed
+from index.config import DEFAULT_MODEL
+from index.embed import SentenceTransformerEncoder, load_encoder
+from index.errors import ModelError
+
+pytest.importorskip("onnxruntime")
+from index.embed_onnx import OnnxEncoder
+
+SENTENCES = [
+    "Putin said NATO was preparing for war.",
+    "Hi.",
+    "The escalating tensions between Russia and Ukraine have reached a critical juncture, with NATO Secretary "
+    "General Mark Rutte warning that the next major Russian attack on Ukraine would be ‘fatal’ for Moscow.",
+    "Prices rose by 4% in March, the statistics office said on Tuesday.",
+]
+
+
+@pytest.fixture(scope="module")
+def torch_encoder() -> SentenceTransformerEncoder:
+    """The reference: sentence-transformers on torch."""
+    encoder = load_encoder(DEFAULT_MODEL, backend="torch")
+    assert isinstance(encoder, SentenceTransformerEncoder)
+    return encoder
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder() -> OnnxEncoder:
+    """The default backend: the exported model in fp32."""
+    encoder = load_encoder(DEFAULT_MODEL, backend="onnx")
+    assert isinstance(encoder, OnnxEncoder)
+    return encoder
+
+
+def test_onnx_vectors_match_torch(onnx_encoder: OnnxEncoder, torch_encoder: SentenceTransformerEncoder) -> None:
+    assert onnx_encoder.name == torch_encoder.name and onnx_encoder.dimension == torch_encoder.dimension == 384
+    ours = onnx_encoder.encode(SENTENCES)
+    reference = torch_encoder.encode(SENTENCES)
+    assert ours.dtype == np.float32 and ours.shape == reference.shape
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert float((ours * reference).sum(axis=1).min()) >= 0.999
+
+
+def test_query_needs_no_batch_and_padding_changes_nothing(onnx_encoder: OnnxEncoder) -> None:
+    batch = onnx_encoder.encode(SENTENCES)
+    for text, row in zip(SENTENCES, batch, strict=True):
+        assert float(onnx_encoder.encode_query(text) @ row) >= 0.9999
+    assert onnx_encoder.encode([]).shape == (0, 384)
+
+
+def test_long_text_is_truncated_like_sentence_transformers(
+    onnx_encoder: OnnxEncoder, torch_encoder: SentenceTransformerEncoder
+) -> None:
+    long = " ".join(SENTENCES * 20)  # far past the model's 256-token limit
+    assert float(onnx_encoder.encode_query(long) @ torch_encoder.encode_query(long)) >= 0.999
+
+
+def test_export_is_cached(onnx_encoder: OnnxEncoder) -> None:
+    stamp = onnx_encoder.path.stat().st_mtime_ns
+    again = OnnxEncoder(DEFAULT_MODEL)
+    assert again.path == onnx_encoder.path and again.path.stat().st_mtime_ns == stamp
+    assert not list(again.path.parent.glob(".tmp-*"))
+
+
+def test_int8_stays_close_to_fp32(onnx_encoder: OnnxEncoder) -> None:
+    int8 = load_encoder(DEFAULT_MODEL, backend="onnx-int8")
+    assert isinstance(int8, OnnxEncoder) and int8.backend == "onnx-int8" and int8.name == onnx_encoder.name
+    cosines = (int8.encode(SENTENCES) * onnx_encoder.encode(SENTENCES)).sum(axis=1)
+    assert float(cosines.min()) >= 0.97
+
+
+def test_backend_comes_from_the_environment_and_falls_back_to_torch(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("no onnxruntime here")
+
+    monkeypatch.setattr("index.embed_onnx.OnnxEncoder", broken)
+    monkeypatch.setenv(embed.ENV_BACKEND, "onnx")
+    with caplog.at_level(logging.WARNING, logger="index.embed"):
+        encoder = load_encoder(DEFAULT_MODEL)
+    assert isinstance(encoder, SentenceTransformerEncoder)
+    assert "ONNX backend unavailable" in caplog.text
+    monkeypatch.setenv(embed.ENV_BACKEND, "tensorflow")
+    with pytest.raises(ModelError, match="Unknown embedding backend"):
+        load_encoder(DEFAULT_MODEL)
