@@ -55,19 +55,32 @@ class LexicalIndex:
         vocab = self._retriever.vocab_dict
         return [t for t in tokenize([question])[0] if t in vocab]
 
+    def _postings(self, question: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the (sentence id, BM25 weight) entries of the question's words, one entry per word occurrence."""
+        ids = self._retriever.get_tokens_ids(self.query_tokens(question))
+        matrix = self._retriever.scores
+        indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        docs = np.concatenate([indices[indptr[t] : indptr[t + 1]] for t in ids])
+        weights = np.concatenate([data[indptr[t] : indptr[t + 1]] for t in ids])
+        return docs.astype(np.int64, copy=False), weights.astype(np.float32, copy=False)
+
     def scores(self, question: str) -> np.ndarray:
         """Return the BM25 score of every sentence for a question (zeros when no word matches)."""
-        tokens = self.query_tokens(question)
-        if not tokens:
-            return np.zeros(self._retriever.scores["num_docs"], dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
+        docs, weights = self._postings(question)
+        total = self._retriever.scores["num_docs"]
+        return np.bincount(docs, weights=weights, minlength=total).astype(np.float32)[:total]
 
     def top(self, question: str, k: int) -> list[tuple[int, float]]:
         """Return up to k (sentence id, score) pairs with a positive score, best first."""
-        scores = self.scores(question)
-        k = min(k, len(scores))
-        if k <= 0:
+        docs, weights = self._postings(question)
+        if k <= 0 or not len(docs):
             return []
-        idx = np.argpartition(-scores, k - 1)[:k]
-        idx = idx[np.argsort(-scores[idx], kind="stable")]
-        return [(int(i), float(scores[i])) for i in idx if scores[i] > 0]
+        # Only sentences holding a question word can score: sum and rank those, never the whole corpus.
+        touched, inverse = np.unique(docs, return_inverse=True)
+        sums = np.bincount(inverse, weights=weights).astype(np.float32)
+        k = min(k, len(sums))
+        best = np.argpartition(-sums, k - 1)[:k]
+        best = best[np.lexsort((touched[best], -sums[best]))]
+        return [(int(touched[i]), float(sums[i])) for i in best if sums[i] > 0]

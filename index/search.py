@@ -83,7 +83,7 @@ class Searcher:
         """Return the stored vectors of sentences."""
         if not sids:
             return np.zeros((0, self.encoder.dimension), dtype=np.float32)
-        return np.vstack([self.store.vectors.reconstruct(int(s)) for s in sids])
+        return self.store.vectors.reconstruct_batch(np.asarray(sids, dtype=np.int64))
 
     def hybrid(self, text: str, query: np.ndarray | None = None, k: int = CANDIDATES) -> list[Hit]:
         """Fuse dense and BM25 rankings with reciprocal rank fusion; near-duplicates are dropped."""
@@ -108,14 +108,13 @@ class Searcher:
         if len(hits) < 2:
             return hits
         records = {r.sid: r for r in self.store.sentences([h.sid for h in hits])}
-        vectors = self.vectors([h.sid for h in hits])
+        similar = self.vectors([h.sid for h in hits])
+        similar = similar @ similar.T >= DUPLICATE_COSINE
         kept: list[int] = []
         seen_text: set[str] = set()
         for i, hit in enumerate(hits):
             key = normalise_text(records[hit.sid].text) if hit.sid in records else str(hit.sid)
-            if key in seen_text:
-                continue
-            if kept and float(np.max(vectors[kept] @ vectors[i])) >= DUPLICATE_COSINE:
+            if key in seen_text or (kept and similar[i, kept].any()):
                 continue
             seen_text.add(key)
             kept.append(i)
