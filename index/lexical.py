@@ -77,10 +77,13 @@ class LexicalIndex:
         docs, weights = self._postings(question)
         if k <= 0 or not len(docs):
             return []
-        # Only sentences holding a question word can score: sum and rank those, never the whole corpus.
-        touched, inverse = np.unique(docs, return_inverse=True)
-        sums = np.bincount(inverse, weights=weights).astype(np.float32)
+        # Only sentences holding a question word can score: rank those, never the whole corpus (no sort either).
+        sums = np.bincount(docs, weights=weights, minlength=self._retriever.scores["num_docs"])
+        touched = np.flatnonzero(sums)
+        sums = sums[touched]
         k = min(k, len(sums))
+        if k == 0:
+            return []
         best = np.argpartition(-sums, k - 1)[:k]
         best = best[np.lexsort((touched[best], -sums[best]))]
         return [(int(touched[i]), float(sums[i])) for i in best if sums[i] > 0]
