@@ -15,14 +15,12 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from index.answer import Answer, answer
-from index.embed import Encoder, canonical_model_name, load_encoder
+from index.embed import Encoder, canonical_model_name, load_encoder, serialized
 from index.errors import NewsIndexError
 from index.search import Searcher
 from index.store import CURRENT, Manifest, read_manifest
@@ -30,26 +28,6 @@ from index.store import CURRENT, Manifest, read_manifest
 log = logging.getLogger(__name__)
 
 DEFAULT_RELOAD_INTERVAL = 2.0
-
-
-class SerializedEncoder:
-    """Wraps an encoder so that one thread at a time uses it (Hugging Face tokenizers are not thread-safe)."""
-
-    def __init__(self, inner: Encoder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self._lock = threading.Lock()
-
-    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        """Encode texts with the wrapped encoder, one caller at a time."""
-        with self._lock:
-            return self.inner.encode(texts, progress=progress)
-
-    def encode_query(self, text: str) -> np.ndarray:
-        """Encode one question with the wrapped encoder, one caller at a time."""
-        with self._lock:
-            return self.inner.encode_query(text)
 
 
 class IndexProvider:
@@ -65,7 +43,7 @@ class IndexProvider:
         self.root = Path(root)
         self._model = canonical_model_name(model) if model else None
         self._loader = loader or load_encoder
-        self._encoder: Encoder | None = SerializedEncoder(encoder) if encoder is not None else None
+        self._encoder: Encoder | None = serialized(encoder) if encoder is not None else None
         self._lock = threading.Lock()  # guards the fields below
         self._reload_lock = threading.Lock()  # one reload at a time
         self._searcher: Searcher | None = None
@@ -171,7 +149,7 @@ class IndexProvider:
         encoder = self._encoder
         if encoder is None or encoder.name != wanted:
             log.info("loading embedding model %s", wanted)
-            encoder = SerializedEncoder(self._loader(wanted))
+            encoder = serialized(self._loader(wanted))
         searcher = Searcher.open(self.root, encoder=encoder)
         self._encoder = encoder
         return searcher

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -111,6 +112,31 @@ class SentenceTransformerEncoder:
         return self.encode([text])[0]
 
 
+class SerializedEncoder:
+    """Wraps an encoder so that one thread at a time uses it (Hugging Face tokenizers are not thread-safe)."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Encode texts with the wrapped encoder, one caller at a time."""
+        with self._lock:
+            return self.inner.encode(texts, progress=progress)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Encode one question with the wrapped encoder, one caller at a time."""
+        with self._lock:
+            return self.inner.encode_query(text)
+
+
+def serialized(encoder: Encoder) -> Encoder:
+    """Return the encoder made safe to share between threads (unchanged when it already is)."""
+    return encoder if isinstance(encoder, SerializedEncoder) else SerializedEncoder(encoder)
+
+
 ENV_BACKEND = "NEWSBOT_BACKEND"
 BACKENDS = ("onnx", "onnx-int8", "torch")
 DEFAULT_BACKEND = "onnx"
@@ -125,9 +151,9 @@ def load_encoder(name: str, backend: str | None = None) -> Encoder:
         try:
             from .embed_onnx import OnnxEncoder
 
-            return OnnxEncoder(name, quantize=choice == "onnx-int8")
+            return serialized(OnnxEncoder(name, quantize=choice == "onnx-int8"))
         except Exception as exc:  # onnxruntime missing, export failed, ...: torch computes the same vectors
             log.warning(
                 "ONNX backend unavailable (%s: %s); using sentence-transformers on torch", type(exc).__name__, exc
             )
-    return SentenceTransformerEncoder(name)
+    return serialized(SentenceTransformerEncoder(name))

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.reload import IndexProvider, SerializedEncoder
+from bot.reload import IndexProvider
 from index.answer import answer
 from index.build import add_articles, build_index
 from index.config import DEFAULT_CORPUS_DIR
+from index.embed import SerializedEncoder
 from index.errors import IndexMissingError
 from index.store import BUILDS, CURRENT
 from tests.fakes import FakeEncoder

@@ -9,7 +9,7 @@ import pytest
 
 from index import embed
 from index.config import DEFAULT_MODEL
-from index.embed import SentenceTransformerEncoder, load_encoder
+from index.embed import SentenceTransformerEncoder, SerializedEncoder, load_encoder
 from index.errors import ModelError
 
 pytest.importorskip("onnxruntime")
@@ -24,10 +24,27 @@ SENTENCES = [
 ]
 
 
+def unwrap(encoder: object) -> object:
+    """Return the encoder inside the thread-safety wrapper that load_encoder always adds."""
+    assert isinstance(encoder, SerializedEncoder)
+    return encoder.inner
+
+
+def test_shared_encoder_gives_the_same_vectors_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    encoder = load_encoder(DEFAULT_MODEL, backend="onnx")
+    expected = [encoder.encode_query(s) for s in SENTENCES]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(encoder.encode_query, SENTENCES * 5))
+    for i, vector in enumerate(got):
+        assert np.allclose(vector, expected[i % len(SENTENCES)], atol=1e-5)
+
+
 @pytest.fixture(scope="module")
 def torch_encoder() -> SentenceTransformerEncoder:
     """The reference: sentence-transformers on torch."""
-    encoder = load_encoder(DEFAULT_MODEL, backend="torch")
+    encoder = unwrap(load_encoder(DEFAULT_MODEL, backend="torch"))
     assert isinstance(encoder, SentenceTransformerEncoder)
     return encoder
 
@@ -35,7 +52,7 @@ def torch_encoder() -> SentenceTransformerEncoder:
 @pytest.fixture(scope="module")
 def onnx_encoder() -> OnnxEncoder:
     """The default backend: the exported model in fp32."""
-    encoder = load_encoder(DEFAULT_MODEL, backend="onnx")
+    encoder = unwrap(load_encoder(DEFAULT_MODEL, backend="onnx"))
     assert isinstance(encoder, OnnxEncoder)
     return encoder
 
@@ -71,7 +88,7 @@ def test_export_is_cached(onnx_encoder: OnnxEncoder) -> None:
 
 
 def test_int8_stays_close_to_fp32(onnx_encoder: OnnxEncoder) -> None:
-    int8 = load_encoder(DEFAULT_MODEL, backend="onnx-int8")
+    int8 = unwrap(load_encoder(DEFAULT_MODEL, backend="onnx-int8"))
     assert isinstance(int8, OnnxEncoder) and int8.backend == "onnx-int8" and int8.name == onnx_encoder.name
     cosines = (int8.encode(SENTENCES) * onnx_encoder.encode(SENTENCES)).sum(axis=1)
     assert float(cosines.min()) >= 0.97
@@ -86,7 +103,7 @@ def test_backend_comes_from_the_environment_and_falls_back_to_torch(
     monkeypatch.setattr("index.embed_onnx.OnnxEncoder", broken)
     monkeypatch.setenv(embed.ENV_BACKEND, "onnx")
     with caplog.at_level(logging.WARNING, logger="index.embed"):
-        encoder = load_encoder(DEFAULT_MODEL)
+        encoder = unwrap(load_encoder(DEFAULT_MODEL))
     assert isinstance(encoder, SentenceTransformerEncoder)
     assert "ONNX backend unavailable" in caplog.text
     monkeypatch.setenv(embed.ENV_BACKEND, "tensorflow")
