@@ -205,15 +205,7 @@ def _write(
         kind = "auto" if index_kind in ("auto", "Flat") else index_kind
         index = make_vector_index(as_float32(np.vstack([kept_vectors, vectors])), kind)
     lexical = LexicalIndex.build([r.text for r in all_records], progress=progress)
-    manifest = Manifest(
-        model=encoder.name,
-        dimension=encoder.dimension,
-        sentences=len(all_records),
-        documents=len(articles),
-        corpus_fingerprint=corpus_fingerprint(articles),
-        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        faiss_index=_describe(index),
-    )
+    manifest = new_manifest(encoder.name, articles, all_records, index)
     folder = new_build_folder(root)
     try:
         manifest.build_seconds = round(time.perf_counter() - started, 3)
@@ -231,6 +223,21 @@ def _write(
         added=[a.doc_id for a in new if a.doc_id not in old_ids and a.doc_id not in replaced],
         replaced=replaced,
         embedded=len(records),
+    )
+
+
+def new_manifest(
+    model: str, articles: Sequence[Article], records: Sequence[SentenceRecord], index: faiss.Index
+) -> Manifest:
+    """Return the manifest of a build holding these articles, sentences and vector index, stamped now."""
+    return Manifest(
+        model=model,
+        dimension=index.d,
+        sentences=len(records),
+        documents=len(articles),
+        corpus_fingerprint=corpus_fingerprint(articles),
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        faiss_index=_describe(index),
     )
 
 

@@ -203,11 +203,11 @@ def w_build_real_base(p: dict[str, Any]) -> None:
 
 def w_build_large_ours(p: dict[str, Any]) -> None:
     """Index precomputed vectors at scale: the real articles plus synthetic ones, FAISS + BM25 + SQLite."""
-    from index.build import _describe, analyse, make_vector_index
+    from index.build import analyse, make_vector_index, new_manifest
     from index.corpus import load_corpus
     from index.embed import canonical_model_name
     from index.lexical import LexicalIndex
-    from index.store import Manifest, corpus_fingerprint, new_build_folder, publish, write_build
+    from index.store import new_build_folder, publish, write_build
 
     vectors = np.load(p["vectors"], mmap_mode="r")
     synthetic = json.loads(Path(p["texts"]).read_text())
@@ -222,15 +222,7 @@ def w_build_large_ours(p: dict[str, Any]) -> None:
     t1 = time.perf_counter()
     lexical = LexicalIndex.build([r.text for r in records])
     t2 = time.perf_counter()
-    manifest = Manifest(
-        model=canonical_model_name(DEFAULT_MODEL),
-        dimension=index.d,
-        sentences=len(records),
-        documents=len(articles),
-        corpus_fingerprint=corpus_fingerprint(articles),
-        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        faiss_index=_describe(index),
-    )
+    manifest = new_manifest(canonical_model_name(DEFAULT_MODEL), articles, records, index)
     folder = new_build_folder(Path(p["root"]))
     write_build(folder, manifest, articles, records, speakers, index, lexical)
     publish(Path(p["root"]), folder)
