@@ -147,7 +147,7 @@ def stats(as_json: bool, index_dir: Path, model: str | None) -> None:
     try:
         m = store.manifest
         speakers = {fields["key"] for _, fields in store.speaker_rows()}
-        statements = sum(1 for r in store.all_sentences() if r.statement)
+        statements = store.count_statements()
         data = {
             "index": str(store.folder),
             "documents": m.documents,

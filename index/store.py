@@ -295,6 +295,10 @@ class IndexStore:
             r for r in records if r.position > record.position
         ]
 
+    def count_statements(self) -> int:
+        """Return how many sentences report a statement."""
+        return int(self._query("SELECT COUNT(*) AS n FROM sentences WHERE statement=1")[0]["n"])
+
     def statements_by(self, speakers: Sequence[str]) -> list[SentenceRecord]:
         """Return every statement made by any of the given speakers, in corpus order."""
         if not speakers:

@@ -47,6 +47,7 @@ def test_build_stats_query_json(runner: CliRunner, tmp_path: Path) -> None:
 
     stats = json.loads(run(runner, "stats", "--index-dir", idx, "--json").output)
     assert stats["documents"] == 2 and stats["model"] == "fake-hash-encoder" and stats["sentences"] > 40
+    assert 0 < stats["statements"] < stats["sentences"] and stats["speakers"] > 0
 
     result = run(runner, "query", "How much have Western backers sent in arms to Kiev?", "--json", "--index-dir", idx)
     assert result.exit_code == 0, result.output
