@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .attribution import Speaker
 from .embed import Encoder, canonical_model_name, load_encoder
@@ -36,6 +37,7 @@ class Searcher:
 
     def __init__(self, store: IndexStore, encoder: Encoder) -> None:
         check_model(store.manifest, encoder.name, store.folder)
+        one_blas_thread()
         self.store = store
         self.encoder = encoder
         self.speakers = SpeakerDirectory(Speaker(**fields) for _, fields in store.speaker_rows())
@@ -107,18 +109,30 @@ class Searcher:
         """Drop hits whose sentence repeats (same words, or near-identical vector) a better-ranked one."""
         if len(hits) < 2:
             return hits
-        records = {r.sid: r for r in self.store.sentences([h.sid for h in hits])}
-        similar = self.vectors([h.sid for h in hits])
-        similar = similar @ similar.T >= DUPLICATE_COSINE
-        kept: list[int] = []
+        sids = [h.sid for h in hits]
+        texts = self.store.texts(sids)
+        vectors = self.vectors(sids)
+        earlier_twins: dict[int, list[int]] = {}
+        for i, j in zip(*np.nonzero(np.triu(vectors @ vectors.T >= DUPLICATE_COSINE, 1)), strict=True):
+            earlier_twins.setdefault(int(j), []).append(int(i))
+        kept: set[int] = set()
         seen_text: set[str] = set()
-        for i, hit in enumerate(hits):
-            key = normalise_text(records[hit.sid].text) if hit.sid in records else str(hit.sid)
-            if key in seen_text or (kept and similar[i, kept].any()):
+        for i, sid in enumerate(sids):
+            key = normalise_text(texts[sid]) if sid in texts else str(sid)
+            if key in seen_text or any(t in kept for t in earlier_twins.get(i, ())):
                 continue
             seen_text.add(key)
-            kept.append(i)
-        return [hits[i] for i in kept]
+            kept.add(i)
+        return [h for i, h in enumerate(hits) if i in kept]
+
+
+def one_blas_thread() -> None:
+    """Keep numpy's BLAS to one thread in this process.
+
+    A searcher multiplies a few hundred vectors at a time: a second BLAS thread saves nothing there and fights the
+    encoder's and FAISS's threads for the two cores (p50 at 1M sentences 32 -> 16 ms, BENCHMARKS.md).
+    """
+    threadpool_limits(1, user_api="blas")
 
 
 def normalise_text(text: str) -> str:

@@ -278,6 +278,16 @@ class IndexStore:
             rows.update((r["sid"], _record(r)) for r in self._query(sql, part))
         return [rows[s] for s in ids if s in rows]
 
+    def texts(self, sids: Sequence[int]) -> dict[int, str]:
+        """Return the text of sentence ids, by id (ids that do not exist are left out)."""
+        found: dict[int, str] = {}
+        ids = [int(s) for s in sids]
+        for chunk in range(0, len(ids), 900):
+            part = ids[chunk : chunk + 900]
+            sql = f"SELECT sid, text FROM sentences WHERE sid IN ({','.join('?' * len(part))})"
+            found.update((r["sid"], r["text"]) for r in self._query(sql, part))
+        return found
+
     def all_sentences(self) -> list[SentenceRecord]:
         """Return every sentence in id order."""
         return [_record(r) for r in self._query("SELECT * FROM sentences ORDER BY sid")]

@@ -109,3 +109,9 @@ def test_backend_comes_from_the_environment_and_falls_back_to_torch(
     monkeypatch.setenv(embed.ENV_BACKEND, "tensorflow")
     with pytest.raises(ModelError, match="Unknown embedding backend"):
         load_encoder(DEFAULT_MODEL)
+
+
+def test_idle_workers_do_not_spin(onnx_encoder: OnnxEncoder) -> None:
+    # Spinning workers would take the cores from FAISS and numpy between questions (BENCHMARKS.md).
+    options = onnx_encoder._session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"

@@ -115,3 +115,15 @@ def test_approximate_index_round_trips_through_store_search_and_add(
         assert top[0].doc_id == "harbour"
     finally:
         searcher.close()
+
+
+def test_a_searcher_keeps_blas_to_one_thread(fake_index: Path, fake_encoder: FakeEncoder) -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    with threadpool_limits(2, user_api="blas"):
+        searcher = Searcher.open(fake_index, encoder=fake_encoder)
+        try:
+            blas = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+            assert blas and set(blas) == {1}
+        finally:
+            searcher.close()
