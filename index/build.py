@@ -25,8 +25,9 @@ from .store import (
     VECTORS,
     IndexStore,
     Manifest,
+    append_build,
     as_float32,
-    corpus_fingerprint,
+    combined_fingerprint,
     new_build_folder,
     publish,
     write_build,
@@ -42,6 +43,10 @@ NPROBE_FRACTION = 1 / 16
 MIN_NPROBE = 128
 # HNSW candidates kept while searching (only when an HNSW factory string is asked for).
 HNSW_EF_SEARCH = 128
+# An add appends a BM25 segment (old weights untouched) until appended sentences pass this share of the index or
+# this many segments; then BM25 is rebuilt whole, which also refreshes every weight's collection statistics.
+BM25_APPEND_SHARE = 0.10
+BM25_MAX_SEGMENTS = 16
 
 
 @dataclass
@@ -166,9 +171,47 @@ def add_articles(files: Sequence[Path], root: Path, encoder: Encoder, *, progres
         raise CorpusError("No article could be read from " + ", ".join(str(f) for f in files) + ".")
     store = IndexStore.open(root)
     try:
-        return _write(new, store, root, encoder, problems, progress=progress, index_kind=store.manifest.faiss_index)
+        if {a.doc_id for a in new} & store.fingerprints().keys():
+            # replacing articles renumbers the sentences after them: the whole index is rewritten
+            return _write(new, store, root, encoder, problems, progress=progress, index_kind=store.manifest.faiss_index)
+        return _append(new, store, root, encoder, problems, progress=progress)
     finally:
         store.close()
+
+
+def _append(
+    new: list[Article], base: IndexStore, root: Path, encoder: Encoder, problems: list[CorpusProblem], *, progress: bool
+) -> BuildReport:
+    """Add articles with new doc_ids: only their sentences are analysed, embedded, weighed and written."""
+    started = time.perf_counter()
+    first_sid = base.manifest.sentences
+    records, speakers = analyse(new, first_sid=first_sid)
+    texts = [r.text for r in records]
+    vectors = encoder.encode(texts, progress=progress)
+    if isinstance(base.vectors, faiss.IndexFlat):  # small: rebuilt, so that it turns approximate at the threshold
+        old = _reconstruct(base.vectors, range(first_sid))
+        index = make_vector_index(as_float32(np.vstack([old, vectors])))
+    else:
+        index = extend_vector_index(faiss.read_index(str(base.folder / VECTORS)), range(first_sid), vectors)
+    lexical = base.lexical
+    total = first_sid + len(records)
+    if lexical.appended + len(records) <= BM25_APPEND_SHARE * total and len(lexical.segments) < BM25_MAX_SEGMENTS:
+        lexical = lexical.extended(texts)
+    else:
+        lexical = LexicalIndex.build(base.all_texts() + texts, progress=progress)
+    fingerprints = [*base.fingerprints().values(), *(a.fingerprint for a in new)]
+    manifest = new_manifest(encoder.name, fingerprints, total, index)
+    folder = new_build_folder(root)
+    try:
+        manifest.build_seconds = round(time.perf_counter() - started, 3)
+        first_ord = len(fingerprints) - len(new)
+        append_build(folder, base.folder, manifest, new, records, speakers, index, lexical, first_ord=first_ord)
+        final = publish(root, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    added = [a.doc_id for a in new]
+    return BuildReport(manifest=manifest, folder=final, problems=problems, added=added, embedded=len(records))
 
 
 def _write(
@@ -205,7 +248,7 @@ def _write(
         kind = "auto" if index_kind in ("auto", "Flat") else index_kind
         index = make_vector_index(as_float32(np.vstack([kept_vectors, vectors])), kind)
     lexical = LexicalIndex.build([r.text for r in all_records], progress=progress)
-    manifest = new_manifest(encoder.name, articles, all_records, index)
+    manifest = new_manifest(encoder.name, [a.fingerprint for a in articles], len(all_records), index)
     folder = new_build_folder(root)
     try:
         manifest.build_seconds = round(time.perf_counter() - started, 3)
@@ -226,16 +269,14 @@ def _write(
     )
 
 
-def new_manifest(
-    model: str, articles: Sequence[Article], records: Sequence[SentenceRecord], index: faiss.Index
-) -> Manifest:
-    """Return the manifest of a build holding these articles, sentences and vector index, stamped now."""
+def new_manifest(model: str, fingerprints: Sequence[str], sentences: int, index: faiss.Index) -> Manifest:
+    """Return the manifest of a build holding articles (by fingerprint), sentences and a vector index, stamped now."""
     return Manifest(
         model=model,
         dimension=index.d,
-        sentences=len(records),
-        documents=len(articles),
-        corpus_fingerprint=corpus_fingerprint(articles),
+        sentences=sentences,
+        documents=len(fingerprints),
+        corpus_fingerprint=combined_fingerprint(fingerprints),
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         faiss_index=_describe(index),
     )

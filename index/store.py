@@ -25,7 +25,7 @@ from .records import SentenceRecord
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 as segments (index/lexical.py)
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -76,10 +76,15 @@ class Manifest:
 
 def corpus_fingerprint(articles: Iterable[Article]) -> str:
     """Return one hash for a set of articles, independent of their order."""
+    return combined_fingerprint(a.fingerprint for a in articles)
+
+
+def combined_fingerprint(fingerprints: Iterable[str]) -> str:
+    """Return one hash for a set of article fingerprints, independent of their order."""
     import hashlib
 
     digest = hashlib.sha256()
-    for fp in sorted(a.fingerprint for a in articles):
+    for fp in sorted(fingerprints):
         digest.update(fp.encode())
     return digest.hexdigest()
 
@@ -109,39 +114,64 @@ def write_build(
     con = sqlite3.connect(folder / TABLE)
     try:
         con.executescript(_SCHEMA)
-        con.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    a.doc_id,
-                    a.title,
-                    a.text,
-                    a.body_start,
-                    a.source,
-                    a.url,
-                    a.published,
-                    a.language,
-                    a.path,
-                    a.fingerprint,
-                    n,
-                )
-                for n, a in enumerate(articles)
-            ],
-        )
-        con.executemany(
-            "INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [
-                (r.sid, r.doc_id, r.paragraph, r.position, r.start, r.end, r.text, int(r.statement), r.speaker, r.cue)
-                for r in records
-            ],
-        )
-        con.executemany(
-            "INSERT INTO speakers VALUES (?,?,?)",
-            [(doc_id, sp.key, json.dumps(asdict(sp), ensure_ascii=False)) for doc_id, sp in speakers],
-        )
+        _insert(con, articles, records, speakers, first_ord=0)
         con.commit()
     finally:
         con.close()
+    _write_manifest(folder, manifest)
+
+
+def append_build(
+    folder: Path,
+    base: Path,
+    manifest: Manifest,
+    articles: Sequence[Article],
+    records: Sequence[SentenceRecord],
+    speakers: Iterable[tuple[str, Any]],
+    index: faiss.Index,
+    lexical: LexicalIndex,
+    first_ord: int,
+) -> None:
+    """Write a build that is the base build plus some articles: the sentence table is copied, then appended to."""
+    faiss.write_index(index, str(folder / VECTORS))
+    lexical.save(folder / LEXICAL)
+    shutil.copyfile(base / TABLE, folder / TABLE)
+    con = sqlite3.connect(folder / TABLE)
+    try:
+        _insert(con, articles, records, speakers, first_ord=first_ord)
+        con.commit()
+    finally:
+        con.close()
+    _write_manifest(folder, manifest)
+
+
+def _insert(
+    con: sqlite3.Connection,
+    articles: Sequence[Article],
+    records: Sequence[SentenceRecord],
+    speakers: Iterable[tuple[str, Any]],
+    first_ord: int,
+) -> None:
+    fields = ("doc_id", "title", "text", "body_start", "source", "url", "published", "language", "path", "fingerprint")
+    con.executemany(
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [(*(getattr(a, f) for f in fields), n) for n, a in enumerate(articles, start=first_ord)],
+    )
+    con.executemany(
+        "INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (r.sid, r.doc_id, r.paragraph, r.position, r.start, r.end, r.text, int(r.statement), r.speaker, r.cue)
+            for r in records
+        ],
+    )
+    con.executemany(
+        "INSERT INTO speakers VALUES (?,?,?)",
+        [(doc_id, sp.key, json.dumps(asdict(sp), ensure_ascii=False)) for doc_id, sp in speakers],
+    )
+
+
+def _write_manifest(folder: Path, manifest: Manifest) -> None:
+    """Write the manifest last: its presence means the build is complete."""
     manifest.build_id = folder.name.removeprefix(".tmp-")
     (folder / MANIFEST).write_text(json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False) + "\n")
 
@@ -215,7 +245,6 @@ class IndexStore:
         self._lock = threading.Lock()
         self._con = sqlite3.connect(f"file:{folder / TABLE}?mode=ro", uri=True, check_same_thread=False)
         self._con.row_factory = sqlite3.Row
-        self._docs = {row["doc_id"]: dict(row) for row in self._query("SELECT * FROM documents ORDER BY ord")}
 
     @classmethod
     def open(cls, root: Path) -> IndexStore:
@@ -260,11 +289,19 @@ class IndexStore:
 
     def documents(self) -> list[dict[str, Any]]:
         """Return every article's metadata and text, in corpus order."""
-        return list(self._docs.values())
+        return [dict(row) for row in self._query("SELECT * FROM documents ORDER BY ord")]
+
+    def fingerprints(self) -> dict[str, str]:
+        """Return every article's content fingerprint by doc_id, in corpus order (no texts are read)."""
+        rows = self._query("SELECT doc_id, fingerprint FROM documents ORDER BY ord")
+        return {r["doc_id"]: r["fingerprint"] for r in rows}
 
     def document(self, doc_id: str) -> dict[str, Any]:
-        """Return one article's metadata and text."""
-        return self._docs[doc_id]
+        """Return one article's metadata and text (KeyError when there is no such article)."""
+        rows = self._query("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
+        if not rows:
+            raise KeyError(doc_id)
+        return dict(rows[0])
 
     def sentences(self, sids: Sequence[int]) -> list[SentenceRecord]:
         """Return the records for sentence ids, in the order given."""
@@ -287,6 +324,10 @@ class IndexStore:
             sql = f"SELECT sid, text FROM sentences WHERE sid IN ({','.join('?' * len(part))})"
             found.update((r["sid"], r["text"]) for r in self._query(sql, part))
         return found
+
+    def all_texts(self) -> list[str]:
+        """Return every sentence's text in id order."""
+        return [r["text"] for r in self._query("SELECT text FROM sentences ORDER BY sid")]
 
     def all_sentences(self) -> list[SentenceRecord]:
         """Return every sentence in id order."""

@@ -152,3 +152,47 @@ def test_build_refuses_empty_corpus(tmp_path: Path) -> None:
     (tmp_path / "corpus").mkdir()
     with pytest.raises(CorpusError, match="No articles found"):
         build_index(tmp_path / "corpus", tmp_path / "index", FakeEncoder())
+
+
+def test_add_appends_a_bm25_segment_until_their_share_calls_for_a_rebuild(
+    writable_fake_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import build
+
+    encoder = FakeEncoder()
+    first, second = tmp_path / "harbour.md", tmp_path / "bridge.md"
+    first.write_text("---\ntitle: Harbour\n---\nHarbour\nThe harbour reopened after the storm.\n")
+    second.write_text("---\ntitle: Bridge\n---\nBridge\nThe old bridge closed for repairs.\n")
+    base = current_build(writable_fake_index)
+    add_articles([first], writable_fake_index, encoder)
+    store = IndexStore.open(writable_fake_index)
+    try:
+        assert [s.documents for s in store.lexical.segments] == [store.manifest.sentences - 1, 1]
+        weights = "bm25/seg000/weights.npy"
+        assert (store.folder / weights).stat().st_ino == (base / weights).stat().st_ino  # linked, not rewritten
+        sid = store.lexical.top("harbour reopened", 1)[0][0]
+        assert store.sentences([sid])[0].doc_id == "harbour"
+        # the manifest says what a full build of the corpus plus the article would: `build --if-stale` agrees
+        from index.corpus import load_corpus, load_file
+        from index.store import corpus_fingerprint
+
+        articles = load_corpus(DEFAULT_CORPUS_DIR)[0] + load_file(first)[0]
+        assert store.manifest.corpus_fingerprint == corpus_fingerprint(articles)
+        assert store.manifest.documents == len(articles)
+    finally:
+        store.close()
+    monkeypatch.setattr(build, "BM25_APPEND_SHARE", 0.0)
+    add_articles([second], writable_fake_index, encoder)
+    store = IndexStore.open(writable_fake_index)
+    try:
+        assert len(store.lexical.segments) == 1 and store.lexical.documents == store.manifest.sentences
+        found = [store.sentences([store.lexical.top(q, 1)[0][0]])[0].doc_id for q in ("harbour", "bridge repairs")]
+        assert found == ["harbour", "bridge"]
+    finally:
+        store.close()
+
+
+def test_damaged_bm25_is_refused_with_one_sentence(writable_fake_index: Path) -> None:
+    (current_build(writable_fake_index) / "bm25" / "segments.json").write_text("{")
+    with pytest.raises(IndexCorruptError, match="rebuild it"):
+        IndexStore.open(writable_fake_index)
