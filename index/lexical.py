@@ -104,9 +104,11 @@ class Segment:
         return cls(terms, **counts, folder=folder, **arrays)
 
 
-def score_segment(texts: Sequence[str], first_sid: int, prior: Stats | None = None) -> Segment:
+def score_segment(
+    texts: Sequence[str], first_sid: int, prior: Stats | None = None, *, progress: bool = False
+) -> Segment:
     """Weigh sentences first_sid, first_sid+1, ... with BM25 over themselves plus the prior statistics."""
-    tokenized = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=True, show_progress=False)
+    tokenized = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=True, show_progress=progress)
     vocab: dict[str, int] = tokenized.vocab
     count = len(texts)
     lengths = np.fromiter((len(ids) for ids in tokenized.ids), dtype=np.int64, count=count)
@@ -141,7 +143,7 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: Sequence[str], progress: bool = False) -> LexicalIndex:
         """Index sentence texts (ids 0, 1, ...) as one segment."""
-        return cls([score_segment(texts, 0)])
+        return cls([score_segment(texts, 0, progress=progress)])
 
     def extended(self, texts: Sequence[str]) -> LexicalIndex:
         """Return this index plus a segment for texts (the next sentence ids), weighted with the whole index's stats."""
