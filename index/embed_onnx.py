@@ -24,11 +24,15 @@ ENV_THREADS = "NEWSBOT_THREADS"
 # Bump when the export or quantisation recipe changes, so that cached files from an older recipe are not reused.
 EXPORT_VERSION = 1
 FP32_FILE = "model.onnx"
-INT8_FILE = "model-int8.onnx"
+INT8_FILE = "model-int8-split.onnx"  # index/quantize.py
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 # Sentences per batch. Batches are cut from length-sorted input, so padding stays small; larger batches were not
-# faster on a 2-core machine (see BENCHMARKS.md).
+# faster on a 2-core machine, and int8 ran fastest at 16 (see BENCHMARKS.md).
 BATCH_SIZE = 32
+INT8_BATCH_SIZE = 16
+# From this many sentences int8 embeds in worker processes (index/embed_pool.py); below it their start-up (~2 s)
+# costs more than they save.
+PARALLEL_MIN = 2048
 
 
 def default_cache_dir() -> Path:
@@ -145,19 +149,38 @@ def export_onnx(folder: Path, target: Path) -> Path:
     return target
 
 
-def quantize_int8(source: Path, target: Path) -> Path:
-    """Write a dynamic int8 copy of an ONNX model: per-channel weights, MatMul nodes only; return target."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+def calibration_batches(folder: Path, layout: ModelLayout, size: int = 32) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return the sentences of the repository's seed articles, tokenized in padded batches, to calibrate int8."""
+    from tokenizers import Tokenizer
 
-    tmp = target.with_name(f".tmp-{uuid.uuid4().hex[:8]}-{target.name}")
-    try:
-        quantize_dynamic(
-            str(source), str(tmp), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"]
-        )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    from .config import DEFAULT_CORPUS_DIR
+    from .corpus import load_corpus
+    from .segment import split_sentences
+
+    articles, _ = load_corpus(DEFAULT_CORPUS_DIR)
+    texts = [a.text[s.start : s.end] for a in articles for s in split_sentences(a.text, a.body_start)]
+    if not texts:
+        raise ModelError(f"int8 needs calibration sentences: no articles in {DEFAULT_CORPUS_DIR}.")
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=layout.max_seq_length)
+    batches = []
+    for start in range(0, len(texts), size):
+        encodings = tokenizer.encode_batch(texts[start : start + size])
+        ids, mask = _pad([e.ids for e in encodings], tokenizer.token_to_id("[PAD]") or 0)
+        batches.append((ids, mask))
+    return batches
+
+
+def _pad(rows: Sequence[Sequence[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return token ids padded to the longest row, and the attention mask."""
+    width = max(len(r) for r in rows)
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = row
+        mask[i, : len(row)] = 1
+    return ids, mask
 
 
 def ensure_onnx(folder: Path, *, quantize: bool = False, cache_dir: Path | None = None, slug: str = "model") -> Path:
@@ -172,8 +195,10 @@ def ensure_onnx(folder: Path, *, quantize: bool = False, cache_dir: Path | None 
         return fp32
     int8 = cache / INT8_FILE
     if not int8.exists():
+        from .quantize import quantize_int8
+
         log.info("quantising %s to int8 at %s (once)", fp32, int8)
-        quantize_int8(fp32, int8)
+        quantize_int8(fp32, int8, lambda: calibration_batches(folder, layout))
     return int8
 
 
@@ -190,21 +215,26 @@ class OnnxEncoder:
         *,
         quantize: bool = False,
         threads: int | None = None,
-        batch_size: int = BATCH_SIZE,
+        batch_size: int | None = None,
         cache_dir: Path | None = None,
+        processes: int | None = None,
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.name = canonical_model_name(name)  # the same name as the torch encoder: the vectors are the same
         self.backend = "onnx-int8" if quantize else "onnx"
-        self.batch_size = max(int(batch_size), 1)
+        self.batch_size = max(int(batch_size or (INT8_BATCH_SIZE if quantize else BATCH_SIZE)), 1)
         folder = Path(resolve_model_path(name))
         if not folder.is_dir():
             raise ModelError(f"The ONNX backend needs a local model folder; '{name}' is not one.")
         self.layout = ModelLayout(folder)
         self.dimension = self.layout.dimension
         self.path = ensure_onnx(folder, quantize=quantize, cache_dir=cache_dir, slug=self.name)
+        self._source, self._quantize, self._cache_dir = name, quantize, cache_dir
+        # int8 runs best as one single-threaded session per core; fp32 gained nothing from it (BENCHMARKS.md)
+        self.processes = processes or (default_threads() if quantize else 1)
+        self._pool: Any = None
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         # The packaged tokenizer.json pads every input to 128 tokens: pad only when batching, to the longest.
         self._tokenizer.no_padding()
@@ -226,6 +256,29 @@ class OnnxEncoder:
 
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """Encode many texts into unit vectors, in length-sorted batches padded to the longest in each batch."""
+        if self.processes > 1 and len(texts) >= PARALLEL_MIN:
+            try:
+                return self._workers().encode(texts, progress=progress)
+            except Exception as exc:  # a worker died or could not start: this process can still do the work
+                log.warning("embedding workers failed (%s: %s); embedding in this process", type(exc).__name__, exc)
+                self.close()
+                self.processes = 1
+        return self._encode_here(texts, progress=progress)
+
+    def close(self) -> None:
+        """Stop the embedding worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def _workers(self) -> Any:
+        if self._pool is None:
+            from .embed_pool import EncoderPool
+
+            self._pool = EncoderPool(self._source, self._quantize, self.batch_size, self._cache_dir, self.processes)
+        return self._pool
+
+    def _encode_here(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not len(texts):
             return out
@@ -234,14 +287,7 @@ class OnnxEncoder:
         order = np.argsort(-lengths, kind="stable")  # longest first: a memory problem shows up at once
         batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
         for rows in _progress(batches, progress, len(texts), self.batch_size):
-            width = int(lengths[rows].max())
-            ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for r, row in enumerate(rows):
-                n = int(lengths[row])
-                ids[r, :n] = encodings[row].ids
-                mask[r, :n] = 1
-            out[rows] = self._run(ids, mask)
+            out[rows] = self._run(*_pad([encodings[r].ids for r in rows], self._pad_id))
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
