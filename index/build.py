@@ -47,6 +47,9 @@ HNSW_EF_SEARCH = 128
 # this many segments; then BM25 is rebuilt whole, which also refreshes every weight's collection statistics.
 BM25_APPEND_SHARE = 0.10
 BM25_MAX_SEGMENTS = 16
+# Sentences of replaced articles stay in the vector and BM25 files, hidden, until they pass this share of them;
+# then that add rewrites the index without them.
+DELETED_SHARE = 0.10
 
 
 @dataclass
@@ -171,20 +174,29 @@ def add_articles(files: Sequence[Path], root: Path, encoder: Encoder, *, progres
         raise CorpusError("No article could be read from " + ", ".join(str(f) for f in files) + ".")
     store = IndexStore.open(root)
     try:
-        if {a.doc_id for a in new} & store.fingerprints().keys():
-            # replacing articles renumbers the sentences after them: the whole index is rewritten
+        replaced = [a.doc_id for a in new if a.doc_id in store.fingerprints()]
+        deleted = np.union1d(store.deleted, store.sids_of(replaced)).astype(np.int64)
+        if len(deleted) > DELETED_SHARE * store.vectors.ntotal:
+            # too many replaced sentences still take room and search time: rewrite the index without them
             return _write(new, store, root, encoder, problems, progress=progress, index_kind=store.manifest.faiss_index)
-        return _append(new, store, root, encoder, problems, progress=progress)
+        return _append(new, store, root, encoder, problems, deleted, progress=progress)
     finally:
         store.close()
 
 
 def _append(
-    new: list[Article], base: IndexStore, root: Path, encoder: Encoder, problems: list[CorpusProblem], *, progress: bool
+    new: list[Article],
+    base: IndexStore,
+    root: Path,
+    encoder: Encoder,
+    problems: list[CorpusProblem],
+    deleted: np.ndarray,
+    *,
+    progress: bool,
 ) -> BuildReport:
-    """Add articles with new doc_ids: only their sentences are analysed, embedded, weighed and written."""
+    """Add articles: only their sentences are analysed, embedded, weighed and written; replaced ones are deleted."""
     started = time.perf_counter()
-    first_sid = base.manifest.sentences
+    first_sid = base.vectors.ntotal
     records, speakers = analyse(new, first_sid=first_sid)
     texts = [r.text for r in records]
     vectors = encoder.encode(texts, progress=progress)
@@ -199,19 +211,24 @@ def _append(
         lexical = lexical.extended(texts)
     else:
         lexical = LexicalIndex.build(base.all_texts() + texts, progress=progress)
-    fingerprints = [*base.fingerprints().values(), *(a.fingerprint for a in new)]
-    manifest = new_manifest(encoder.name, fingerprints, total, index)
+    fingerprints = base.fingerprints()
+    replaced = [a.doc_id for a in new if a.doc_id in fingerprints]
+    fingerprints.update((a.doc_id, a.fingerprint) for a in new)  # a replaced article keeps its place
+    place = {doc_id: n for n, doc_id in enumerate(fingerprints)}
+    manifest = new_manifest(encoder.name, list(fingerprints.values()), total - len(deleted), index)
     folder = new_build_folder(root)
     try:
         manifest.build_seconds = round(time.perf_counter() - started, 3)
-        first_ord = len(fingerprints) - len(new)
-        append_build(folder, base.folder, manifest, new, records, speakers, index, lexical, first_ord=first_ord)
+        ords = [place[a.doc_id] for a in new]
+        append_build(folder, base.folder, manifest, new, records, speakers, index, lexical, ords, deleted)
         final = publish(root, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    added = [a.doc_id for a in new]
-    return BuildReport(manifest=manifest, folder=final, problems=problems, added=added, embedded=len(records))
+    added = [a.doc_id for a in new if a.doc_id not in replaced]
+    return BuildReport(
+        manifest=manifest, folder=final, problems=problems, added=added, replaced=replaced, embedded=len(records)
+    )
 
 
 def _write(

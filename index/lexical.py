@@ -199,12 +199,17 @@ class LexicalIndex:
         docs, weights = self._postings(question)
         return np.bincount(docs, weights=weights, minlength=self.documents).astype(np.float32)[: self.documents]
 
-    def top(self, question: str, k: int) -> list[tuple[int, float]]:
-        """Return up to k (sentence id, score) pairs with a positive score, best first (ties: lower id first)."""
+    def top(self, question: str, k: int, exclude: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Return up to k (sentence id, score) pairs with a positive score, best first (ties: lower id first).
+
+        Sentence ids in exclude (deleted ones) never come back.
+        """
         docs, weights = self._postings(question)
         if k <= 0 or not len(docs):
             return []
         sums = np.bincount(docs, weights=weights, minlength=self.documents)
+        if exclude is not None and len(exclude):
+            sums[exclude] = 0.0
         candidates = _candidates(sums, docs, k)
         scores = sums[candidates]
         if len(candidates) > k:

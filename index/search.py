@@ -71,15 +71,17 @@ class Searcher:
 
     def dense(self, query: np.ndarray, k: int = CANDIDATES) -> list[tuple[int, float]]:
         """Return the k nearest sentences by cosine, best first."""
-        k = min(k, self.store.vectors.ntotal)
-        if k <= 0:
+        # replaced articles' sentences are still in the vector index: ask for as many more as there are of them
+        wanted = min(k + len(self.store.deleted), self.store.vectors.ntotal)
+        if k <= 0 or wanted <= 0:
             return []
-        scores, ids = self.store.vectors.search(query.reshape(1, -1), k)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]
+        scores, ids = self.store.vectors.search(query.reshape(1, -1), wanted)
+        keep = (ids[0] >= 0) & self.store.live(ids[0])
+        return [(int(i), float(s)) for i, s in zip(ids[0][keep], scores[0][keep], strict=True)][:k]
 
     def lexical(self, text: str, k: int = CANDIDATES) -> list[tuple[int, float]]:
         """Return the k best BM25 matches with a positive score, best first."""
-        return self.store.lexical.top(text, k)
+        return self.store.lexical.top(text, k, exclude=self.store.deleted)
 
     def vectors(self, sids: list[int]) -> np.ndarray:
         """Return the stored vectors of sentences."""

@@ -32,6 +32,9 @@ MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TABLE = "sentences.sqlite"
 LEXICAL = "bm25"
+# Ids of sentences of replaced articles: still in the vector and BM25 files (an add does not rewrite them), gone from
+# the table, and never returned by a search; a full build drops them.
+DELETED = "deleted.npy"
 # Older builds kept after a swap, so a reader that resolved the previous one can finish loading it.
 KEEP_OLD_BUILDS = 1
 
@@ -114,7 +117,7 @@ def write_build(
     con = sqlite3.connect(folder / TABLE)
     try:
         con.executescript(_SCHEMA)
-        _insert(con, articles, records, speakers, first_ord=0)
+        _insert(con, articles, records, speakers, ords=range(len(articles)))
         con.commit()
     finally:
         con.close()
@@ -130,15 +133,25 @@ def append_build(
     speakers: Iterable[tuple[str, Any]],
     index: faiss.Index,
     lexical: LexicalIndex,
-    first_ord: int,
+    ords: Sequence[int],
+    deleted: np.ndarray,
 ) -> None:
-    """Write a build that is the base build plus some articles: the sentence table is copied, then appended to."""
+    """Write a build that is the base build plus some articles: the sentence table is copied, then changed.
+
+    Articles whose doc_id the base holds replace it (keeping its place, ords); the ids of its old sentences are
+    listed in deleted, with those deleted before.
+    """
     faiss.write_index(index, str(folder / VECTORS))
     lexical.save(folder / LEXICAL)
+    if len(deleted):
+        np.save(folder / DELETED, np.asarray(deleted, dtype=np.int64))
     shutil.copyfile(base / TABLE, folder / TABLE)
     con = sqlite3.connect(folder / TABLE)
     try:
-        _insert(con, articles, records, speakers, first_ord=first_ord)
+        replaced = [(a.doc_id,) for a in articles]
+        for table in ("documents", "sentences", "speakers"):
+            con.executemany(f"DELETE FROM {table} WHERE doc_id=?", replaced)
+        _insert(con, articles, records, speakers, ords=ords)
         con.commit()
     finally:
         con.close()
@@ -150,12 +163,12 @@ def _insert(
     articles: Sequence[Article],
     records: Sequence[SentenceRecord],
     speakers: Iterable[tuple[str, Any]],
-    first_ord: int,
+    ords: Iterable[int],
 ) -> None:
     fields = ("doc_id", "title", "text", "body_start", "source", "url", "published", "language", "path", "fingerprint")
     con.executemany(
         "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [(*(getattr(a, f) for f in fields), n) for n, a in enumerate(articles, start=first_ord)],
+        [(*(getattr(a, f) for f in fields), n) for a, n in zip(articles, ords, strict=True)],
     )
     con.executemany(
         "INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -237,11 +250,19 @@ def _read_manifest(folder: Path) -> Manifest:
 class IndexStore:
     """A loaded, read-only index build: vectors, BM25 and the sentence table."""
 
-    def __init__(self, folder: Path, manifest: Manifest, vectors: faiss.Index, lexical: LexicalIndex) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        manifest: Manifest,
+        vectors: faiss.Index,
+        lexical: LexicalIndex,
+        deleted: np.ndarray | None = None,
+    ) -> None:
         self.folder = folder
         self.manifest = manifest
         self.vectors = vectors
         self.lexical = lexical
+        self.deleted = np.zeros(0, dtype=np.int64) if deleted is None else np.sort(deleted.astype(np.int64))
         self._lock = threading.Lock()
         self._con = sqlite3.connect(f"file:{folder / TABLE}?mode=ro", uri=True, check_same_thread=False)
         self._con.row_factory = sqlite3.Row
@@ -265,23 +286,36 @@ class IndexStore:
         try:
             vectors = read_vectors(folder / VECTORS)
             lexical = LexicalIndex.load(folder / LEXICAL)
-            store = cls(folder, manifest, vectors, lexical)
+            deleted = np.load(folder / DELETED) if (folder / DELETED).exists() else None
+            store = cls(folder, manifest, vectors, lexical, deleted)
             count = store._query("SELECT COUNT(*) AS n FROM sentences")[0]["n"]
         except Exception as exc:  # faiss, numpy, json and sqlite each raise their own kinds
             log.warning("cannot open index at %s", folder, exc_info=True)
             raise IndexCorruptError(
                 f"The index at {folder} is damaged ({type(exc).__name__}): rebuild it with 'python -m index build'."
             ) from None
-        if not (vectors.ntotal == count == manifest.sentences) or vectors.d != manifest.dimension:
+        held = count + len(store.deleted)
+        if not (vectors.ntotal == held == lexical.documents and count == manifest.sentences) or (
+            vectors.d != manifest.dimension
+        ):
+            store.close()
             raise IndexCorruptError(
-                f"The index at {folder} is inconsistent ({vectors.ntotal} vectors, {count} sentences, manifest says "
-                f"{manifest.sentences}): rebuild it with 'python -m index build'."
+                f"The index at {folder} is inconsistent ({vectors.ntotal} vectors, {lexical.documents} BM25 rows, "
+                f"{count} sentences + {len(store.deleted)} deleted, manifest says {manifest.sentences}): "
+                "rebuild it with 'python -m index build'."
             )
         return store
 
     def close(self) -> None:
         """Release the sentence table."""
         self._con.close()
+
+    def live(self, sids: np.ndarray) -> np.ndarray:
+        """Return a mask of the sentence ids that were not deleted."""
+        if not len(self.deleted):
+            return np.ones(len(sids), dtype=bool)
+        at = np.searchsorted(self.deleted, sids).clip(max=len(self.deleted) - 1)
+        return self.deleted[at] != sids
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -326,8 +360,18 @@ class IndexStore:
         return found
 
     def all_texts(self) -> list[str]:
-        """Return every sentence's text in id order."""
-        return [r["text"] for r in self._query("SELECT text FROM sentences ORDER BY sid")]
+        """Return the text of every sentence id the vectors hold, in id order ("" for deleted sentences)."""
+        texts = [""] * self.vectors.ntotal
+        for row in self._query("SELECT sid, text FROM sentences"):
+            texts[row["sid"]] = row["text"]
+        return texts
+
+    def sids_of(self, doc_ids: Sequence[str]) -> list[int]:
+        """Return the sentence ids of some articles."""
+        if not doc_ids:
+            return []
+        sql = f"SELECT sid FROM sentences WHERE doc_id IN ({','.join('?' * len(doc_ids))}) ORDER BY sid"
+        return [r["sid"] for r in self._query(sql, list(doc_ids))]
 
     def all_sentences(self) -> list[SentenceRecord]:
         """Return every sentence in id order."""

@@ -137,8 +137,52 @@ def test_add_embeds_only_new_articles(writable_fake_index: Path, tmp_path: Path)
     report = add_articles([article], writable_fake_index, encoder)
     assert report.replaced == ["harbour"] and report.added == []
     store = IndexStore.open(writable_fake_index)
-    assert store.manifest.sentences == old_count + 1 and store.vectors.ntotal == old_count + 1
+    assert store.manifest.sentences == old_count + 1 and len(store.all_sentences()) == old_count + 1
+    assert store.manifest.documents == 3 and [d["doc_id"] for d in store.documents()].count("harbour") == 1
     store.close()
+
+
+def test_replacing_an_article_hides_its_old_sentences_until_a_rewrite_drops_them(
+    writable_fake_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import build
+    from index.answer import answer
+
+    encoder = FakeEncoder()
+    article = tmp_path / "harbour.md"
+    article.write_text("---\ntitle: Harbour\n---\nHarbour\nThe harbour master said the quay was flooded.\n")
+    add_articles([article], writable_fake_index, encoder)
+    article.write_text("---\ntitle: Harbour\n---\nHarbour\nThe harbour master said the ferries were running.\n")
+    report = add_articles([article], writable_fake_index, encoder)
+    assert report.replaced == ["harbour"]
+    store = IndexStore.open(writable_fake_index)
+    try:
+        searcher = Searcher(store, encoder)
+        old = int(store.deleted[-1])
+        assert len(store.deleted) == 1 and store.vectors.ntotal == store.manifest.sentences + 1
+        assert store.sentences([old]) == []  # gone from the table, still in the vector and BM25 files
+        everything = store.vectors.ntotal
+        assert old not in [sid for sid, _ in searcher.dense(encoder.encode_query("quay was flooded"), everything)]
+        assert old not in [sid for sid, _ in searcher.lexical("quay flooded", everything)]
+        assert searcher.lexical("quay flooded", 5) == []  # only the deleted sentence held those words
+        texts = [r.text for r in answer(searcher, "What did the harbour master say?", limit=50).results]
+        assert "The harbour master said the ferries were running." in texts
+        assert "The harbour master said the quay was flooded." not in texts
+        ords = [d["doc_id"] for d in store.documents()]
+        assert ords[-1] == "harbour"  # kept its place in corpus order
+    finally:
+        store.close()
+    monkeypatch.setattr(build, "DELETED_SHARE", 0.0)
+    article.write_text("---\ntitle: Harbour\n---\nHarbour\nThe harbour master said the storm had passed.\n")
+    add_articles([article], writable_fake_index, encoder)
+    store = IndexStore.open(writable_fake_index)
+    try:
+        assert len(store.deleted) == 0 and store.vectors.ntotal == store.manifest.sentences == store.lexical.documents
+        assert not (store.folder / "deleted.npy").exists()
+        found = store.sentences([store.lexical.top("storm passed harbour", 1)[0][0]])[0]
+        assert found.text == "The harbour master said the storm had passed."
+    finally:
+        store.close()
 
 
 def test_add_nothing_readable_is_an_error(writable_fake_index: Path, tmp_path: Path) -> None:
