@@ -149,13 +149,14 @@ def load_encoder(name: str, backend: str | None = None) -> Encoder:
     choice = (backend or os.environ.get(ENV_BACKEND) or DEFAULT_BACKEND).strip().lower()
     if choice not in BACKENDS:
         raise ModelError(f"Unknown embedding backend '{choice}': use one of {', '.join(BACKENDS)}.")
-    if choice != "torch" and Path(resolve_model_path(name)).is_dir():
-        try:
-            from .embed_onnx import OnnxEncoder
+    tries = {"onnx-int8": ["onnx-int8", "onnx"], "onnx": ["onnx"], "torch": []}[choice]
+    if tries and Path(resolve_model_path(name)).is_dir():
+        for option in tries:
+            try:
+                from .embed_onnx import OnnxEncoder
 
-            return serialized(OnnxEncoder(name, quantize=choice == "onnx-int8"))
-        except Exception as exc:  # onnxruntime missing, export failed, ...: torch computes the same vectors
-            log.warning(
-                "ONNX backend unavailable (%s: %s); using sentence-transformers on torch", type(exc).__name__, exc
-            )
+                return serialized(OnnxEncoder(name, quantize=option == "onnx-int8"))
+            except Exception as exc:  # onnxruntime missing, export or quantisation failed, ...: fall back
+                fallback = "ONNX fp32" if option == "onnx-int8" else "sentence-transformers on torch"
+                log.warning("%s backend unavailable (%s: %s); using %s", option, type(exc).__name__, exc, fallback)
     return serialized(SentenceTransformerEncoder(name))

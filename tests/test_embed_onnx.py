@@ -149,7 +149,7 @@ def test_backend_comes_from_the_environment_and_falls_back_to_torch(
     with caplog.at_level(logging.WARNING, logger="index.embed"):
         encoder = unwrap(load_encoder(DEFAULT_MODEL))
     assert isinstance(encoder, SentenceTransformerEncoder)
-    assert "ONNX backend unavailable" in caplog.text
+    assert "onnx backend unavailable" in caplog.text
     monkeypatch.setenv(embed.ENV_BACKEND, "tensorflow")
     with pytest.raises(ModelError, match="Unknown embedding backend"):
         load_encoder(DEFAULT_MODEL)
@@ -159,3 +159,19 @@ def test_idle_workers_do_not_spin(onnx_encoder: OnnxEncoder) -> None:
     # Spinning workers would take the cores from FAISS and numpy between questions (BENCHMARKS.md).
     options = onnx_encoder._session.get_session_options()
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+def test_int8_that_cannot_be_made_falls_back_to_fp32(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from index import embed_onnx
+
+    def no_sentences(*args: object) -> None:
+        raise ModelError("int8 needs calibration sentences")
+
+    monkeypatch.setattr(embed_onnx, "calibration_batches", no_sentences)
+    monkeypatch.setenv(embed_onnx.ENV_MODEL_CACHE, str(tmp_path))  # no int8 file cached yet
+    with caplog.at_level(logging.WARNING, logger="index.embed"):
+        encoder = unwrap(load_encoder(DEFAULT_MODEL, backend="onnx-int8"))
+    assert isinstance(encoder, OnnxEncoder) and encoder.backend == "onnx"
+    assert "using ONNX fp32" in caplog.text
