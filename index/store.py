@@ -37,6 +37,7 @@ LEXICAL = "bm25"
 DELETED = "deleted.npy"
 # Older builds kept after a swap, so a reader that resolved the previous one can finish loading it.
 KEEP_OLD_BUILDS = 1
+PREFETCH_CHUNK = 4 << 20
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -283,6 +284,7 @@ class IndexStore:
     @classmethod
     def _open_build(cls, folder: Path) -> IndexStore:
         manifest = _read_manifest(folder)
+        prefetch(folder)
         try:
             vectors = read_vectors(folder / VECTORS)
             lexical = LexicalIndex.load(folder / LEXICAL)
@@ -411,6 +413,38 @@ class IndexStore:
     def size_bytes(self) -> int:
         """Return the size of the build folder on disk."""
         return sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
+
+
+def prefetch(folder: Path) -> None:
+    """Ask the kernel to read a build's files into the page cache in the background (no-op where unsupported).
+
+    Searches touch the memory-mapped vectors and BM25 postings at random: on a cold cache each first touch is a disk
+    read, and at 1M sentences the first questions took 0.3-1.3 s instead of ~15 ms.
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    if advise is None or sum(p.stat().st_size for p in files) > _physical_memory() // 2:
+        return  # an index this large would push everything else out of memory: it warms up as it is used
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            size = os.fstat(fd).st_size
+            for offset in range(0, size, PREFETCH_CHUNK):  # the kernel reads ahead at most a few MB per request
+                advise(fd, offset, PREFETCH_CHUNK, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def read_vectors(path: Path) -> faiss.Index:

@@ -240,3 +240,31 @@ def test_damaged_bm25_is_refused_with_one_sentence(writable_fake_index: Path) ->
     (current_build(writable_fake_index) / "bm25" / "segments.json").write_text("{")
     with pytest.raises(IndexCorruptError, match="rebuild it"):
         IndexStore.open(writable_fake_index)
+
+
+def test_opening_asks_the_kernel_to_read_every_file_of_the_build(
+    fake_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    asked: dict[str, int] = {}
+    names: dict[int, str] = {}
+    real_open = os.open
+
+    def tracking_open(path, flags, *args):  # type: ignore[no-untyped-def]
+        fd = real_open(path, flags, *args)
+        names[fd] = str(path)
+        return fd
+
+    def advise(fd: int, offset: int, length: int, what: int) -> None:
+        assert what == os.POSIX_FADV_WILLNEED
+        asked[names[fd]] = max(asked.get(names[fd], 0), offset + length)
+
+    monkeypatch.setattr(os, "open", tracking_open)
+    monkeypatch.setattr(os, "posix_fadvise", advise)
+    store = IndexStore.open(fake_index)
+    try:
+        files = [p for p in store.folder.rglob("*") if p.is_file() and p.stat().st_size]
+        assert files and all(asked.get(str(p), 0) >= p.stat().st_size for p in files)
+    finally:
+        store.close()
