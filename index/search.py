@@ -121,7 +121,8 @@ class Searcher:
         seen_text: set[str] = set()
         for i, sid in enumerate(sids):
             key = normalise_text(texts[sid]) if sid in texts else str(sid)
-            if key in seen_text or any(t in kept for t in earlier_twins.get(i, ())):
+            twins = (t for t in earlier_twins.get(i, ()) if t in kept)
+            if key in seen_text or any(same_facts(texts.get(sids[t], ""), texts.get(sid, "")) for t in twins):
                 continue
             seen_text.add(key)
             kept.add(i)
@@ -135,6 +136,17 @@ def one_blas_thread() -> None:
     encoder's and FAISS's threads for the two cores (p50 at 1M sentences 32 -> 16 ms, BENCHMARKS.md).
     """
     threadpool_limits(1, user_api="blas")
+
+
+def fact_words(text: str) -> set[str]:
+    """Return the words of a text that state facts of their own: numbers and names (capitalised, not first)."""
+    words = re.findall(r"\w+", text)
+    return {w for n, w in enumerate(words) if any(c.isdigit() for c in w) or (n and w[0].isupper())}
+
+
+def same_facts(a: str, b: str) -> bool:
+    """Tell whether two near-identical sentences name the same numbers and names ("on Friday" vs "on Saturday": no)."""
+    return fact_words(a) == fact_words(b)
 
 
 def normalise_text(text: str) -> str:

@@ -87,3 +87,32 @@ def test_duplicate_articles_are_not_quoted_twice(tmp_path: Path, real_encoder) -
         assert sum("$100 billion" in t for t in texts) == 1
     finally:
         searcher.close()
+
+
+def test_near_identical_sentences_with_other_facts_are_both_kept(  # type: ignore[no-untyped-def]
+    tmp_path: Path, real_encoder
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "---\ntitle: Ferries\n---\nFerries\n\nFerries resume their timetable on Friday. The mayor opened the quay.\n"
+    )
+    (corpus / "b.md").write_text(
+        "---\ntitle: Ferry update\n---\nFerry update\n\nFerries resume their timetable on Saturday. "
+        "The harbour reopened on Monday after three weeks of repairs.\n"
+    )
+    (corpus / "c.md").write_text(
+        "---\ntitle: Harbour\n---\nHarbour\n\nThe harbour reopened Monday after three weeks of repairs.\n"
+    )
+    build_index(corpus, tmp_path / "index", real_encoder)
+    searcher = Searcher.open(tmp_path / "index", encoder=real_encoder)
+    try:
+        def found(question: str) -> list[str]:
+            return [r.text for r in searcher.store.sentences([h.sid for h in searcher.hybrid(question)])]
+
+        days = {"Ferries resume their timetable on Friday.", "Ferries resume their timetable on Saturday."}
+        assert days <= set(found("When do ferries resume their timetable?"))  # cosine 0.98, but another day
+        harbour = found("When did the harbour reopen?")
+        assert sum("three weeks of repairs" in t for t in harbour) == 1  # same facts, one word apart: quoted once
+    finally:
+        searcher.close()
