@@ -25,7 +25,6 @@ from .store import (
     VECTORS,
     IndexStore,
     Manifest,
-    append_build,
     as_float32,
     combined_fingerprint,
     new_build_folder,
@@ -220,7 +219,8 @@ def _append(
     try:
         manifest.build_seconds = round(time.perf_counter() - started, 3)
         ords = [place[a.doc_id] for a in new]
-        append_build(folder, base.folder, manifest, new, records, speakers, index, lexical, ords, deleted)
+        parts = (new, records, speakers, index, lexical)
+        write_build(folder, manifest, *parts, base=base.folder, ords=ords, deleted=deleted)
         final = publish(root, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

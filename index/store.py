@@ -111,48 +111,31 @@ def write_build(
     speakers: Iterable[tuple[str, Any]],
     index: faiss.Index,
     lexical: LexicalIndex,
+    *,
+    base: Path | None = None,
+    ords: Sequence[int] | None = None,
+    deleted: np.ndarray | None = None,
 ) -> None:
-    """Write every part of an index into folder; the manifest goes last, so its presence means complete."""
-    faiss.write_index(index, str(folder / VECTORS))
-    lexical.save(folder / LEXICAL)
-    con = sqlite3.connect(folder / TABLE)
-    try:
-        con.executescript(_SCHEMA)
-        _insert(con, articles, records, speakers, ords=range(len(articles)))
-        con.commit()
-    finally:
-        con.close()
-    _write_manifest(folder, manifest)
+    """Write every part of an index into folder; the manifest goes last, so its presence means complete.
 
-
-def append_build(
-    folder: Path,
-    base: Path,
-    manifest: Manifest,
-    articles: Sequence[Article],
-    records: Sequence[SentenceRecord],
-    speakers: Iterable[tuple[str, Any]],
-    index: faiss.Index,
-    lexical: LexicalIndex,
-    ords: Sequence[int],
-    deleted: np.ndarray,
-) -> None:
-    """Write a build that is the base build plus some articles: the sentence table is copied, then changed.
-
-    Articles whose doc_id the base holds replace it (keeping its place, ords); the ids of its old sentences are
-    listed in deleted, with those deleted before.
+    With a base build, the articles are added to a copy of its sentence table: those whose doc_id it holds replace
+    theirs, keeping their place in corpus order (ords), and deleted lists the ids of every replaced sentence.
     """
     faiss.write_index(index, str(folder / VECTORS))
     lexical.save(folder / LEXICAL)
-    if len(deleted):
+    if deleted is not None and len(deleted):
         np.save(folder / DELETED, np.asarray(deleted, dtype=np.int64))
-    shutil.copyfile(base / TABLE, folder / TABLE)
+    if base is not None:
+        shutil.copyfile(base / TABLE, folder / TABLE)
     con = sqlite3.connect(folder / TABLE)
     try:
-        replaced = [(a.doc_id,) for a in articles]
-        for table in ("documents", "sentences", "speakers"):
-            con.executemany(f"DELETE FROM {table} WHERE doc_id=?", replaced)
-        _insert(con, articles, records, speakers, ords=ords)
+        if base is None:
+            con.executescript(_SCHEMA)
+        else:
+            replaced = [(a.doc_id,) for a in articles]
+            for table in ("documents", "sentences", "speakers"):
+                con.executemany(f"DELETE FROM {table} WHERE doc_id=?", replaced)
+        _insert(con, articles, records, speakers, ords=range(len(articles)) if ords is None else ords)
         con.commit()
     finally:
         con.close()

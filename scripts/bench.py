@@ -398,7 +398,6 @@ def w_add_ours(p: dict[str, Any]) -> None:
     module.extend_vector_index = timed("FAISS", module.extend_vector_index)
     module.make_vector_index = timed("FAISS", module.make_vector_index)
     module.write_build = timed("SQLite+files", module.write_build)
-    module.append_build = timed("SQLite+files", module.append_build)
     t0 = time.perf_counter()
     encoder = load_encoder(DEFAULT_MODEL)
     t1 = time.perf_counter()
