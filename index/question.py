@@ -127,6 +127,8 @@ _WHAT_BE = re.compile(r"^what\s+(?:is|are|was|were|has\s+been|had\s+been)\s+(?P<
 _HOW_AUX = re.compile(r"^how\s+(?:did|does|do|has|have|had|would|will)\s+(?P<body>.+)$", re.I)
 _YES_NO = re.compile(r"^(?:did|does|do|has|have|had)\s+(?P<body>.+)$", re.I)
 _EMBEDDED = re.compile(r"^what\s+(?P<body>.+)$", re.I)
+# "Doe said what?", "Doe said what about taxes?": an echo question, the verb right before "what"
+_ECHO = re.compile(r"^(?P<body>.+?\s+\w+)\s+what(?:\s+(?P<rest>(?:about|on|regarding)\s+.+))?$", re.I)
 _ACCORDING_FIRST = re.compile(r"^according\s+to\s+(?P<sp>[^,]+?)\s*,\s*(?P<rest>.+)$", re.I)
 _ACCORDING_FIRST_NO_COMMA = re.compile(
     r"^according\s+to\s+(?P<sp>.+?)\s+(?P<rest>(?:what|how|why|who|when|where|which|is|are|was|were|did|does|do|"
@@ -166,12 +168,14 @@ def parse_question(text: str) -> Question:
 
 def _normalize(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("ʼ", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"([?!])[\W\d_]*$", r"\1", text)  # "What did Doe say? (3)": noise after the question mark
     return " ".join(text.split()).strip(" ?!.")
 
 
 def _parse(q: str) -> tuple[str, str | None, str | None] | None:
     q = _PREFIXES.sub("", q, count=1)
-    for parser in (_parse_according, _parse_quote, _parse_what, _parse_how, _parse_yes_no, _parse_embedded):
+    parsers = (_parse_according, _parse_quote, _parse_what, _parse_how, _parse_yes_no, _parse_embedded, _parse_echo)
+    for parser in parsers:
         parsed = parser(q)
         if parsed is not None:
             return parsed
@@ -216,6 +220,16 @@ def _parse_embedded(q: str) -> tuple[str, str | None, str | None] | None:
         return None
     found = _speaker_verb(m["body"], _VERBS, past_only=True)
     return _result(*found) if found else None
+
+
+def _parse_echo(q: str) -> tuple[str, str | None, str | None] | None:
+    m = _ECHO.match(q)
+    if not m:
+        return None
+    *before, verb = m["body"].split(" ")
+    if verb.lower() not in _VERBS or not _speakerish(" ".join(before)):
+        return None
+    return _result(" ".join(before), _VERBS[verb.lower()], m["rest"] or "")
 
 
 def _parse_according(q: str) -> tuple[str, str | None, str | None] | None:

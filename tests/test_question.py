@@ -50,6 +50,10 @@ from index.question import Question, parse_question
         ("  What   did   Doe    say  ", "Doe", None, "say"),
         ("WHAT DID DOE SAY?", "DOE", None, "say"),
         ("What did Scholz say?", "Scholz", None, "say"),
+        ("What did Doe say? (3)", "Doe", None, "say"),
+        ("What did the mayor say about the levees?!! :)", "the mayor", "the levees", "say"),
+        ("Doe said what?", "Doe", None, "say"),
+        ("The deputy envoy said what about flood relief?", "The deputy envoy", "flood relief", "say"),
     ],
 )
 def test_speaker_questions(text: str, speaker: str, topic: str | None, verb: str) -> None:
@@ -71,6 +75,9 @@ def test_speaker_questions(text: str, speaker: str, topic: str | None, verb: str
         "What happened after Doe spoke?",
         "What did it say?",
         "flood damage",
+        "So what?",
+        "The storm did what?",
+        "How many were hurt in 2024?",
     ],
 )
 def test_topic_questions(text: str) -> None:
