@@ -84,6 +84,16 @@ class ModelLayout:
         self.max_seq_length = min(int(config.get("max_seq_length") or positions), positions)
         self.dimension = int(model_config.get("hidden_size") or pooling.get("word_embedding_dimension") or 0)
 
+    def tokenizer(self) -> Any:
+        """Return the model's tokenizer, truncating like sentence-transformers and padding nothing."""
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        # The packaged tokenizer.json pads every input to 128 tokens: pad only when batching, to the longest.
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length=self.max_seq_length)
+        return tokenizer
+
     def fingerprint(self) -> str:
         """Return a short hash of the files an export depends on (config, tokenizer, weights' size and time)."""
         digest = hashlib.sha256(f"v{EXPORT_VERSION}".encode())
@@ -149,10 +159,8 @@ def export_onnx(folder: Path, target: Path) -> Path:
     return target
 
 
-def calibration_batches(folder: Path, layout: ModelLayout, size: int = 32) -> list[tuple[np.ndarray, np.ndarray]]:
+def calibration_batches(layout: ModelLayout, size: int = 32) -> list[tuple[np.ndarray, np.ndarray]]:
     """Return the sentences of the repository's seed articles, tokenized in padded batches, to calibrate int8."""
-    from tokenizers import Tokenizer
-
     from .config import DEFAULT_CORPUS_DIR
     from .corpus import load_corpus
     from .segment import split_sentences
@@ -161,9 +169,7 @@ def calibration_batches(folder: Path, layout: ModelLayout, size: int = 32) -> li
     texts = [a.text[s.start : s.end] for a in articles for s in split_sentences(a.text, a.body_start)]
     if not texts:
         raise ModelError(f"int8 needs calibration sentences: no articles in {DEFAULT_CORPUS_DIR}.")
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=layout.max_seq_length)
+    tokenizer = layout.tokenizer()
     batches = []
     for start in range(0, len(texts), size):
         encodings = tokenizer.encode_batch(texts[start : start + size])
@@ -198,7 +204,7 @@ def ensure_onnx(folder: Path, *, quantize: bool = False, cache_dir: Path | None 
         from .quantize import quantize_int8
 
         log.info("quantising %s to int8 at %s (once)", fp32, int8)
-        quantize_int8(fp32, int8, lambda: calibration_batches(folder, layout))
+        quantize_int8(fp32, int8, lambda: calibration_batches(layout))
     return int8
 
 
@@ -220,7 +226,6 @@ class OnnxEncoder:
         processes: int | None = None,
     ) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         self.name = canonical_model_name(name)  # the same name as the torch encoder: the vectors are the same
         self.backend = "onnx-int8" if quantize else "onnx"
@@ -235,10 +240,7 @@ class OnnxEncoder:
         # int8 runs best as one single-threaded session per core; fp32 gained nothing from it (BENCHMARKS.md)
         self.processes = processes or (default_threads() if quantize else 1)
         self._pool: Any = None
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        # The packaged tokenizer.json pads every input to 128 tokens: pad only when batching, to the longest.
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(max_length=self.layout.max_seq_length)
+        self._tokenizer = self.layout.tokenizer()
         self._pad_id = self._tokenizer.token_to_id("[PAD]") or 0
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or default_threads()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -41,7 +42,11 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-case, drop English stopwords and stem: the same for sentences and questions."""
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    return _bm25s_tokenize(texts, ids=False)
+
+
+def _bm25s_tokenize(texts: Sequence[str], ids: bool, progress: bool = False) -> Any:
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=ids, show_progress=progress)
 
 
 @dataclass
@@ -108,7 +113,7 @@ def score_segment(
     texts: Sequence[str], first_sid: int, prior: Stats | None = None, *, progress: bool = False
 ) -> Segment:
     """Weigh sentences first_sid, first_sid+1, ... with BM25 over themselves plus the prior statistics."""
-    tokenized = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=True, show_progress=progress)
+    tokenized = _bm25s_tokenize(texts, ids=True, progress=progress)
     vocab: dict[str, int] = tokenized.vocab
     count = len(texts)
     lengths = np.fromiter((len(ids) for ids in tokenized.ids), dtype=np.int64, count=count)

@@ -108,7 +108,7 @@ def test_outlier_split_is_exact_before_quantising(onnx_encoder: OnnxEncoder, tmp
     from index.embed_onnx import calibration_batches
     from index.quantize import channel_peaks, split_outliers
 
-    batches = calibration_batches(onnx_encoder.layout.folder, onnx_encoder.layout)
+    batches = calibration_batches(onnx_encoder.layout)
     model, quantised = split_outliers(onnx_encoder.path, channel_peaks(onnx_encoder.path, batches[:1]))
     assert len(quantised) == 6 * 6  # Q, K, V, attention output and the two feed-forward MatMuls of 6 layers
     onnx.save(model, str(tmp_path / "split.onnx"))
