@@ -15,9 +15,9 @@ import click
 from telegram.error import InvalidToken, NetworkError
 
 from index import config
+from index.cli.options import index_dir_option, model_option
 from index.errors import NewsIndexError
 from index.logs import setup_logging
-from index.options import index_dir_option, model_option
 
 from .reload import DEFAULT_RELOAD_INTERVAL, IndexProvider
 

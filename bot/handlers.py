@@ -28,7 +28,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from index.answer import Answer
+from index.ask.answer import Answer
 from index.errors import QuestionError
 
 from . import texts

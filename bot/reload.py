@@ -13,17 +13,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
-from index.answer import Answer, answer
-from index.embed import Encoder, canonical_model_name, load_encoder, serialized
+from index.ask.answer import Answer, answer
+from index.ask.searcher import Searcher
+from index.embed.base import Encoder, serialized
+from index.embed.models import canonical_model_name
 from index.errors import NewsIndexError
-from index.search import Searcher
-from index.store import CURRENT, Manifest, read_manifest
+from index.store.layout import current_target
+from index.store.manifest import Manifest, read_manifest
+from index.store.table import Document
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class IndexProvider:
     ) -> None:
         self.root = Path(root)
         self._model = canonical_model_name(model) if model else None
-        self._loader = loader or load_encoder
+        self._loader = loader
         self._encoder: Encoder | None = serialized(encoder) if encoder is not None else None
         self._lock = threading.Lock()  # guards the fields below
         self._reload_lock = threading.Lock()  # one reload at a time
@@ -100,19 +101,19 @@ class IndexProvider:
         with self.searcher() as searcher:
             return answer(searcher, text, limit=limit, offset=offset)
 
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[Document]:
         """Return the articles of the current build."""
         with self.searcher() as searcher:
-            return searcher.store.documents()
+            return searcher.documents()
 
     def manifest(self) -> Manifest:
         """Return the manifest of the current build."""
-        return self._current().store.manifest
+        return self._current().manifest
 
     # ---------------------------------------------------------------- reloading
     def target(self) -> str:
         """Return the build folder the index's `current` link points at now ('' when there is none)."""
-        return os.path.realpath(self.root / CURRENT) if (self.root / CURRENT).exists() else ""
+        return current_target(self.root)
 
     def changed(self) -> bool:
         """Return True when the operator has published a build other than the one being served."""
@@ -149,21 +150,21 @@ class IndexProvider:
         encoder = self._encoder
         if encoder is None or encoder.name != wanted:
             log.info("loading embedding model %s", wanted)
-            encoder = serialized(self._loader(wanted))
-        searcher = Searcher.open(self.root, encoder=encoder)
-        self._encoder = encoder
+            encoder = serialized(self._loader(wanted)) if self._loader is not None else None
+        searcher = Searcher.open(self.root, model=wanted, encoder=encoder)  # loads the model when none is given
+        self._encoder = searcher.encoder
         return searcher
 
     def _swap(self, searcher: Searcher) -> None:
         with self._lock:
             old, self._searcher = self._searcher, searcher
-            self._folder = str(searcher.store.folder.resolve())
+            self._folder = str(searcher.folder.resolve())
             in_use = old is not None and self._users.get(id(old), 0) > 0
             if in_use:
                 self._retired[id(old)] = old
         if old is not None:
             self.reloads += 1
-            m = searcher.store.manifest
+            m = searcher.manifest
             log.info(
                 "index reloaded: build %s (%d articles, %d sentences), was %s", m.build_id, m.documents, m.sentences,
                 old.build_id,

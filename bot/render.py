@@ -7,10 +7,11 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
-from index.answer import Answer, Result
+from index.ask.answer import Answer, Result
+from index.ask.messages import nothing_found
+from index.store.table import Document
 
 # Telegram refuses messages longer than 4096 UTF-16 code units after entity parsing. Measuring the raw HTML in
 # UTF-16 units is an upper bound on that (tags and entities only shrink when parsed), so staying under it is safe.
@@ -172,7 +173,7 @@ def answer_header(answer: Answer, shown: int) -> str:
 
 def not_found_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
     """Return the plain 'nothing found' reply for an unanswered question."""
-    message = answer.message or f"I found nothing in the corpus about “{answer.question}”."
+    message = answer.message or nothing_found(answer.question)
     return clip(message, limit)
 
 
@@ -194,14 +195,14 @@ def render_answer(answer: Answer, limit: int = MAX_MESSAGE) -> Page:
     return Page(text, shown, following if remaining else None, remaining)
 
 
-def source_line(document: dict[str, Any]) -> str:
+def source_line(document: Document) -> str:
     """Return one article of /sources: linked title, publisher and date when known."""
-    parts = [title_html(document.get("title") or "", document.get("url"))]
-    parts += [clip(p, 120) for p in (document.get("source"), format_date(document.get("published"))) if p]
+    parts = [title_html(document.title or "", document.url)]
+    parts += [clip(p, 120) for p in (document.source, format_date(document.published)) if p]
     return "• " + ", ".join(parts)
 
 
-def render_sources(documents: Sequence[dict[str, Any]], max_messages: int = 3, limit: int = MAX_MESSAGE) -> list[str]:
+def render_sources(documents: Sequence[Document], max_messages: int = 3, limit: int = MAX_MESSAGE) -> list[str]:
     """Return /sources as at most max_messages messages; a corpus too large for them ends with how many are left."""
     count = len(documents)
     if not count:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from index.ask.render import render_text
 from index.errors import QuestionError
-from index.render import render_text
 
 from .reload import IndexProvider
 
@@ -29,10 +29,10 @@ def sources_text(provider: IndexProvider) -> str:
     """Return the articles of the corpus as plain text."""
     lines = []
     for doc in provider.documents():
-        details = [p for p in (doc.get("source"), doc.get("published")) if p]
-        line = doc.get("title") or doc["doc_id"]
+        details = [p for p in (doc.source, doc.published) if p]
+        line = doc.title or doc.doc_id
         line += f" · {' · '.join(details)}" if details else ""
-        line += f" <{doc['url']}>" if doc.get("url") else ""
+        line += f" <{doc.url}>" if doc.url else ""
         lines.append(f"- {line}")
     return "\n".join(lines) or "The corpus holds no articles yet."
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.search import Searcher
+from index.ask.searcher import Searcher
 
 from .render import escape
 
@@ -40,7 +40,7 @@ class CorpusFacts:
 
 def corpus_facts(searcher: Searcher) -> CorpusFacts:
     """Describe a build for the help text: its size and example questions it can answer."""
-    manifest = searcher.store.manifest
+    manifest = searcher.manifest
     examples = [q for q in (_speaker_example(searcher), _topic_example(searcher)) if q]
     return CorpusFacts(manifest.documents, manifest.sentences, tuple([*examples, *FALLBACK_EXAMPLES][:2]))
 
@@ -48,7 +48,7 @@ def corpus_facts(searcher: Searcher) -> CorpusFacts:
 def _speaker_example(searcher: Searcher, candidates: int = 50) -> str | None:
     """Return 'What did X say?' for the speaker quoted most often, people first (among the first candidates)."""
     speakers = list(itertools.islice(searcher.speakers, candidates))
-    counts = {sp.key: len(searcher.store.statements_by([sp.key])) for sp in speakers}
+    counts = {sp.key: len(searcher.statements_by([sp.key])) for sp in speakers}
     best = max(speakers, key=lambda sp: (counts[sp.key] > 0, sp.kind == "person", counts[sp.key]), default=None)
     return f"What did {best.name} say?" if best is not None and counts[best.key] else None
 
@@ -56,8 +56,8 @@ def _speaker_example(searcher: Searcher, candidates: int = 50) -> str | None:
 def _topic_example(searcher: Searcher) -> str | None:
     """Return a question about the capitalised name that recurs most in article titles."""
     counts: Counter[str] = Counter()
-    for doc in searcher.store.documents():
-        words = re.findall(r"\b[A-Z][\w-]{2,}\b", doc.get("title") or "")
+    for doc in searcher.documents():
+        words = re.findall(r"\b[A-Z][\w-]{2,}\b", doc.title or "")
         counts.update({w for w in words[1:] if w.lower() not in _DULL})  # the first word is capitalised anyway
     if not counts:
         return None

@@ -29,3 +29,7 @@ class ModelError(NewsIndexError):
 
 class QuestionError(NewsIndexError):
     """The question is empty or too long."""
+
+
+class IndexLockedError(NewsIndexError):
+    """Another build, add or remove holds the index's write lock."""

@@ -38,10 +38,9 @@ for _path in (str(REPO), str(SCRIPTS)):
         sys.path.insert(0, _path)
 os.environ.setdefault("NEWSBOT_LOG_FILE", os.devnull)
 
-import make_synthetic  # noqa: E402
-
 from index.config import DEFAULT_MODEL, corpus_dir  # noqa: E402
-from index.embed import DEFAULT_BACKEND  # noqa: E402
+from index.embed.factory import DEFAULT_BACKEND  # noqa: E402
+from scripts import make_synthetic  # noqa: E402
 
 SIZES = {"real": 0, "100k": 100_000, "1m": 1_000_000}
 # The development questions live in the shared folder beside the repository; without them the dev columns stay empty.
@@ -98,7 +97,7 @@ def _pct(values: Sequence[float], q: float) -> float:
 def _baseline_model() -> Any:
     from sentence_transformers import SentenceTransformer
 
-    from index.embed import resolve_model_path
+    from index.embed.models import resolve_model_path
 
     return SentenceTransformer(resolve_model_path(DEFAULT_MODEL), device="cpu", local_files_only=True)
 
@@ -175,8 +174,8 @@ def _questions(real: Sequence[str], count: int = 100, seed: int = 5) -> list[str
 
 def w_build_real_ours(p: dict[str, Any]) -> None:
     """Full build of the real corpus with the default encoder (segmentation, attribution, embedding, indexes)."""
-    from index.build import build_index
-    from index.embed import load_encoder
+    from index.build.full import build_index
+    from index.embed.factory import load_encoder
 
     t0 = time.perf_counter()
     encoder = load_encoder(DEFAULT_MODEL)
@@ -204,11 +203,14 @@ def w_build_real_base(p: dict[str, Any]) -> None:
 
 def w_build_large_ours(p: dict[str, Any]) -> None:
     """Index precomputed vectors at scale: the real articles plus synthetic ones, FAISS + BM25 + SQLite."""
-    from index.build import analyse, make_vector_index, new_manifest
-    from index.corpus import load_corpus
-    from index.embed import canonical_model_name
-    from index.lexical import LexicalIndex
-    from index.store import new_build_folder, publish, write_build
+    from index.embed.models import canonical_model_name
+    from index.ingest.analyse import analyse
+    from index.ingest.corpus import load_corpus
+    from index.store.layout import new_build_folder, publish
+    from index.store.lexical import LexicalIndex
+    from index.store.manifest import new_manifest
+    from index.store.vectors import make_vector_index
+    from index.store.writer import write_build
 
     vectors = np.load(p["vectors"], mmap_mode="r")
     synthetic = json.loads(Path(p["texts"]).read_text())
@@ -244,7 +246,8 @@ def w_build_large_base(p: dict[str, Any]) -> None:
     """Baseline index of the same vectors (IndexFlatIP); then recall@10 and search time of ours against it."""
     import faiss
 
-    from index.store import VECTORS, current_build, read_vectors
+    from index.store.layout import VECTORS, current_build
+    from index.store.vectors import read_vectors
 
     vectors = np.load(p["vectors"])
     t0 = time.perf_counter()
@@ -283,8 +286,8 @@ def w_serve(p: dict[str, Any]) -> None:
     """Answer questions one after another with both systems, interleaved; return per-question latencies."""
     import faiss
 
-    from index.answer import answer
-    from index.search import Searcher
+    from index.ask.answer import answer
+    from index.ask.searcher import Searcher
 
     questions = p["questions"]
     searcher = Searcher.open(Path(p["root"]))
@@ -375,9 +378,9 @@ def w_startup_base(p: dict[str, Any]) -> None:
 
 def w_add_ours(p: dict[str, Any]) -> None:
     """Add one article to the index with the project's add command path."""
-    from index import build as module
-    from index.build import add_articles
-    from index.embed import load_encoder
+    from index.build import incremental as module
+    from index.build.incremental import add_files as add_articles
+    from index.embed.factory import load_encoder
 
     spent: dict[str, float] = {}
 
@@ -418,8 +421,8 @@ def w_add_base(p: dict[str, Any]) -> None:
     """Baseline add: encode the article's sentences, append to the flat index, write it back."""
     import faiss
 
-    from index.corpus import load_file
-    from index.segment import split_sentences
+    from index.ingest.corpus import load_file
+    from index.ingest.segment import split_sentences
 
     t0 = time.perf_counter()
     model = _baseline_model()
@@ -443,10 +446,10 @@ WORKERS: dict[str, Callable[[dict[str, Any]], None]] = {
 
 def bench_encoders(real: list[str], questions: list[str], work: Path) -> dict[str, Any]:
     """Throughput, query latency and vector agreement of the baseline, ONNX fp32 and ONNX int8, interleaved."""
-    from index.build import build_index
-    from index.embed import load_encoder
-    from index.evaluate import evaluate_file
-    from index.search import Searcher
+    from index.ask.evaluate import evaluate_file
+    from index.ask.searcher import Searcher
+    from index.build.full import build_index
+    from index.embed.factory import load_encoder
 
     sample = make_synthetic.synthetic_sentences(real, THROUGHPUT_SAMPLE, seed=1)
     baseline = _baseline_model()
@@ -458,7 +461,7 @@ def bench_encoders(real: list[str], questions: list[str], work: Path) -> dict[st
         "onnx": onnx.encode,
         "onnx-int8": int8.encode,
     }
-    from index.embed_onnx import PARALLEL_MIN
+    from index.embed.onnx_backend import PARALLEL_MIN
 
     for fn in encoders.values():  # warm-up; starts int8's worker processes, which a build starts once too
         fn(sample[: max(PARALLEL_MIN, 64)])
@@ -487,7 +490,7 @@ def bench_encoders(real: list[str], questions: list[str], work: Path) -> dict[st
                 qtimes[name].append((time.perf_counter() - s) * 1000)
     qvec = {k: np.vstack([fn(q) for q in questions]).astype(np.float32) for k, fn in query_fns.items()}
     top = {k: np.argsort(-(qvec[k] @ vec[k].T), axis=1)[:, :K] for k in encoders}
-    from index.embed_onnx import BATCH_SIZE, INT8_BATCH_SIZE, default_threads
+    from index.embed.onnx_backend import BATCH_SIZE, INT8_BATCH_SIZE, default_threads
 
     result: dict[str, Any] = {
         "sample": len(sample),
@@ -539,7 +542,7 @@ def bench_size(label: str, count: int, enc: dict[str, Any], real: list[str], que
     out: dict[str, Any] = {"label": label}
     if not count:
         built = _run("build_real_ours", {"corpus": str(corpus_dir()), "root": str(root)}, timeout)
-        from index.store import IndexStore
+        from index.store.reader import IndexStore
 
         store = IndexStore.open(root)
         texts = [r.text for r in store.all_sentences()]
@@ -550,7 +553,7 @@ def bench_size(label: str, count: int, enc: dict[str, Any], real: list[str], que
         out["build"] = {"ours": built, "base": base}
         out["made"] = "the real corpus"
     else:
-        from index.embed import load_encoder
+        from index.embed.factory import load_encoder
 
         synthetic_count = count - len(real)
         synthetic = make_synthetic.synthetic_sentences(real, synthetic_count, seed=count)
@@ -611,7 +614,7 @@ def bench_size(label: str, count: int, enc: dict[str, Any], real: list[str], que
         r = _run("startup_base", {"index": base_index, "texts": str(texts_all), "question": question}, timeout)
         startup["base"].append((r["process_wall_s"], r["maxrss_mb"]))
     out["startup"] = startup
-    from index.store import current_build
+    from index.store.layout import current_build
 
     folder = current_build(root)  # sizes of the index as built, before the add and replace below
     out["faiss_bytes"] = (folder / "vectors.faiss").stat().st_size

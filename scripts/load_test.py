@@ -5,7 +5,7 @@ reply and prints replies received, latency from getUpdates handing an update out
 and errors. Uses the fake encoder by default (measures the bot, not the model); --real-model uses
 all-MiniLM-L6-v2.
 
-    .venv/bin/python scripts/load_test.py [--users 50] [--questions 5] [--real-model] [--index-dir DIR]
+    .venv/bin/python -m scripts.load_test [--users 50] [--questions 5] [--real-model] [--index-dir DIR]
 """
 
 from __future__ import annotations
@@ -19,15 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bot import texts  # noqa: E402
-from bot.app import build_application, running  # noqa: E402
-from bot.reload import IndexProvider  # noqa: E402
-from index.build import build_index  # noqa: E402
-from index.config import DEFAULT_CORPUS_DIR, DEFAULT_MODEL  # noqa: E402
-from tests.fake_telegram import FakeTelegram  # noqa: E402
+from bot import texts
+from bot.app import build_application, running
+from bot.reload import IndexProvider
+from index.build.full import build_index
+from index.config import DEFAULT_CORPUS_DIR, DEFAULT_MODEL
+from testkit.fake_telegram import FakeTelegram
 
 QUESTIONS = (
     "What did Polyansky say?",
@@ -129,11 +126,11 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     if args.real_model:
-        from index.embed import load_encoder
+        from index.embed.factory import load_encoder
 
         encoder = load_encoder(DEFAULT_MODEL)
     else:
-        from tests.fakes import FakeEncoder
+        from testkit.encoders import FakeEncoder
 
         encoder = FakeEncoder()
     with tempfile.TemporaryDirectory(prefix="newsbot-load-") as scratch:

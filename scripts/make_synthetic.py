@@ -2,7 +2,7 @@
 
 As a script it writes a synthetic corpus folder (JSON Lines articles) that `python -m index build --corpus` can index:
 
-    .venv/bin/python scripts/make_synthetic.py --sentences 100000 --out var/synthetic-corpus
+    .venv/bin/python -m scripts.make_synthetic --sentences 100000 --out var/synthetic-corpus
 """
 
 from __future__ import annotations
@@ -10,21 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from index.config import corpus_dir  # noqa: E402
-from index.corpus import Article, load_corpus  # noqa: E402
-from index.records import SentenceRecord  # noqa: E402
-from index.segment import split_sentences  # noqa: E402
+from index.config import corpus_dir
+from index.ingest.corpus import Article, load_corpus
+from index.ingest.records import SentenceRecord
+from index.ingest.segment import split_sentences
 
 SENTENCES_PER_ARTICLE = 25
 SENTENCES_PER_PARAGRAPH = 5

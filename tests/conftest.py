@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from index.build import build_index
+from index.build.full import build_index
 from index.config import DEFAULT_CORPUS_DIR, DEFAULT_MODEL
-from tests.fakes import FakeEncoder
+from index.ingest.analyse import sample_sentences
+from index.ingest.corpus import load_corpus
+from testkit.encoders import FakeEncoder
+from testkit.fake_telegram import FakeTelegram
 
 os.environ.setdefault("NEWSBOT_LOG_FILE", os.devnull)
 REPO = Path(__file__).resolve().parent.parent
@@ -39,11 +43,17 @@ def writable_fake_index(tmp_path: Path, fake_index: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_encoder():
-    """The packaged all-MiniLM-L6-v2 model, loaded once."""
-    from index.embed import load_encoder
+def seed_sentences() -> list[str]:
+    """The sentences of the seed articles (the calibration material of the int8 encoder)."""
+    return sample_sentences(load_corpus(DEFAULT_CORPUS_DIR)[0])
 
-    return load_encoder(DEFAULT_MODEL)
+
+@pytest.fixture(scope="session")
+def real_encoder(seed_sentences: list[str]):
+    """The packaged all-MiniLM-L6-v2 model, loaded once (int8, calibrated on the seed articles as a build does)."""
+    from index.embed.factory import load_encoder
+
+    return load_encoder(DEFAULT_MODEL, calibration=lambda: seed_sentences)
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +67,15 @@ def real_index(tmp_path_factory: pytest.TempPathFactory, real_encoder) -> Path:
 @pytest.fixture(scope="session")
 def real_searcher(real_index: Path, real_encoder):
     """A searcher over the real corpus with the real model."""
-    from index.search import Searcher
+    from index.ask.searcher import Searcher
 
     searcher = Searcher.open(real_index, encoder=real_encoder)
     yield searcher
     searcher.close()
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[FakeTelegram]:
+    """A running fake Telegram Bot API server on 127.0.0.1, stopped after the test."""
+    with FakeTelegram() as fake:
+        yield fake

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from index.answer import answer, clean_question
-from index.build import build_index
+from index.ask.answer import answer, clean_question
+from index.ask.searcher import Searcher
+from index.build.full import build_index
 from index.config import DEFAULT_CORPUS_DIR
 from index.errors import QuestionError
-from index.search import Searcher
 
 TITLE = "Moscow warns of direct clash with NATO"
 
@@ -33,8 +33,7 @@ def test_every_result_is_verbatim_with_offsets(real_searcher: Searcher) -> None:
     assert result.answered
     assert "$100 billion in arms" in result.results[0].text
     for r in result.results:
-        doc = real_searcher.store.document(r.doc_id)
-        assert doc["text"][r.start : r.end] == r.text
+        assert real_searcher.article(r.doc_id).text[r.start : r.end] == r.text
 
 
 @pytest.mark.parametrize(
@@ -107,8 +106,9 @@ def test_near_identical_sentences_with_other_facts_are_both_kept(  # type: ignor
     build_index(corpus, tmp_path / "index", real_encoder)
     searcher = Searcher.open(tmp_path / "index", encoder=real_encoder)
     try:
+
         def found(question: str) -> list[str]:
-            return [r.text for r in searcher.store.sentences([h.sid for h in searcher.hybrid(question)])]
+            return [r.text for r in searcher.sentences([h.sid for h in searcher.hybrid(question)])]
 
         days = {"Ferries resume their timetable on Friday.", "Ferries resume their timetable on Saturday."}
         assert days <= set(found("When do ferries resume their timetable?"))  # cosine 0.98, but another day

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index.attribution import Attribution, Speaker, attribute, normalize_key, role_matches
-from index.corpus import Article, load_corpus, parse_text_article
-from index.segment import split_sentences
+from index.ingest.attribution import Attribution, Speaker, attribute, normalize_key, role_matches
+from index.ingest.corpus import Article, load_corpus, parse_text_article
+from index.ingest.segment import split_sentences
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
 

@@ -16,7 +16,7 @@ from bot.__main__ import CONNECT_HINT
 from bot.reload import IndexProvider
 from bot.terminal import HINT, chat
 from index.cli import cli as index_cli
-from tests.fake_telegram import FakeTelegram
+from testkit.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -23,11 +23,12 @@ from bot.handlers import NewsBot
 from bot.reload import IndexProvider
 from bot.render import MAX_MESSAGE
 from bot.webhook import serve_webhook
-from index.answer import Answer
-from index.build import add_articles, build_index
+from index.ask.answer import Answer
+from index.build.full import build_index
+from index.build.incremental import add_files
 from index.config import DEFAULT_CORPUS_DIR
-from tests.fake_telegram import FakeTelegram, SentMessage, run_async
-from tests.telegram_html import parse_html
+from testkit.fake_telegram import FakeTelegram, SentMessage, run_async
+from testkit.telegram_html import parse_html
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -433,7 +434,7 @@ def test_index_added_to_while_running_is_picked_up_without_failing_a_question(
         async with serving(fake, provider, reload_interval=0.1, news_bot=NewsBot(provider, flood=FloodGuard(1000))):
             before = await ask(fake, ALICE, NEW_SENTENCE)
             asked = 0
-            adding = asyncio.create_task(asyncio.to_thread(add_articles, [article], writable_fake_index, fake_encoder))
+            adding = asyncio.create_task(asyncio.to_thread(add_files, [article], writable_fake_index, fake_encoder))
             # keep asking while the index is rebuilt and swapped, until the new build serves
             while not adding.done() or provider.build_id == old_build:
                 await ask(fake, BOB, POLYANSKY)

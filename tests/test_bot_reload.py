@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from bot.reload import IndexProvider
-from index.answer import answer
-from index.build import add_articles, build_index
+from index.ask.answer import answer
+from index.build.full import build_index
+from index.build.incremental import add_files
 from index.config import DEFAULT_CORPUS_DIR
-from index.embed import SerializedEncoder
+from index.embed.base import SerializedEncoder
 from index.errors import IndexMissingError
-from index.store import BUILDS, CURRENT
-from tests.fakes import FakeEncoder
+from index.store.layout import BUILDS, CURRENT
+from testkit.encoders import FakeEncoder
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -36,7 +37,7 @@ OTTER_SENTENCE = "The otters of the northern river opened a floating library sto
 def add_otters(root: Path, encoder: FakeEncoder, folder: Path) -> None:
     path = folder / f"otters-{uuid.uuid4().hex[:6]}.md"
     path.write_text(ARTICLE)
-    add_articles([path], root, encoder)
+    add_files([path], root, encoder)
 
 
 def point_current_at_broken_build(root: Path) -> None:
@@ -107,7 +108,7 @@ def test_a_question_in_flight_keeps_its_searcher_until_it_finishes(
         assert provider.build_id != old.build_id
         assert answer(old, "What did Polyansky say?").answered  # still open mid-question
     with pytest.raises(sqlite3.ProgrammingError):
-        old.store._query("SELECT 1")  # closed once the last question gave it back
+        old.sentences([0])  # closed once the last question gave it back
     provider.close()
 
 

@@ -18,8 +18,9 @@ from bot.render import (
     result_html,
     utf16_len,
 )
-from index.answer import Answer, Result
-from tests.telegram_html import parse_html
+from index.ask.answer import Answer, Result
+from index.store.table import Document
+from testkit.telegram_html import parse_html
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -137,7 +138,18 @@ def test_no_answer_is_plain_and_escaped() -> None:
 
 def test_sources_split_into_messages_and_say_how_many_are_left() -> None:
     docs = [
-        {"doc_id": str(i), "title": f"Article {i} " + "x" * 80, "source": "Agency & Co", "url": f"https://e.org/{i}"}
+        Document(
+            doc_id=str(i),
+            title=f"Article {i} " + "x" * 80,
+            body_start=0,
+            source="Agency & Co",
+            url=f"https://e.org/{i}",
+            published=None,
+            language=None,
+            path=None,
+            fingerprint=str(i),
+            ord=i,
+        )
         for i in range(300)
     ]
     messages = render_sources(docs)

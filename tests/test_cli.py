@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import index.embed
-import index.search
+import index.ask.searcher
+import index.embed.factory
 from index.cli import cli
-from tests.fakes import FakeEncoder
+from testkit.encoders import FakeEncoder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A CLI runner whose model loading gives the fake encoder."""
-    monkeypatch.setattr(index.embed, "load_encoder", lambda name, **_: FakeEncoder())
-    monkeypatch.setattr(index.search, "load_encoder", lambda name, **_: FakeEncoder())
+    monkeypatch.setattr(index.embed.factory, "load_encoder", lambda name, **_: FakeEncoder())
+    monkeypatch.setattr(index.ask.searcher, "load_encoder", lambda name, **_: FakeEncoder())
     monkeypatch.setenv("NEWSBOT_MODEL", "fake-hash-encoder")
     return CliRunner()
 
@@ -115,12 +115,12 @@ def test_eval_prints_table_for_three_systems(runner: CliRunner, fake_index: Path
 
 
 def test_unexpected_error_is_one_line_with_log(runner: CliRunner, fake_index: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import index.answer
+    import index.ask.answer
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("kaboom")
 
-    monkeypatch.setattr(index.answer, "answer", boom)
+    monkeypatch.setattr(index.ask.answer, "answer", boom)
     result = run(runner, "query", "What happened?", "--index-dir", str(fake_index))
     assert result.exit_code == 1
     assert "Unexpected error: ZeroDivisionError: kaboom" in result.output and "Traceback" not in result.output

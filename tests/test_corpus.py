@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from index.corpus import load_corpus, load_file
+from index.ingest.corpus import load_corpus, load_file
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -104,7 +104,7 @@ def test_duplicate_ids_reported(tmp_path: Path) -> None:
 
 
 def test_fingerprint_changes_with_text() -> None:
-    from index.corpus import Article
+    from index.ingest.corpus import Article
 
     a = Article("x", "T", "T\nbody", 2)
     b = Article("x", "T", "T\nbody!", 2)

@@ -7,13 +7,15 @@ import logging
 import numpy as np
 import pytest
 
-from index import embed
 from index.config import DEFAULT_MODEL
-from index.embed import SentenceTransformerEncoder, SerializedEncoder, load_encoder
+from index.embed import factory
+from index.embed.base import SerializedEncoder
+from index.embed.factory import load_encoder
+from index.embed.torch_backend import SentenceTransformerEncoder
 from index.errors import ModelError
 
 pytest.importorskip("onnxruntime")
-from index.embed_onnx import OnnxEncoder
+from index.embed.onnx_backend import OnnxEncoder
 
 SENTENCES = [
     "Putin said NATO was preparing for war.",
@@ -88,10 +90,10 @@ def test_export_is_cached(onnx_encoder: OnnxEncoder) -> None:
 
 
 def test_int8_is_the_default_and_stays_close_to_fp32(
-    onnx_encoder: OnnxEncoder, monkeypatch: pytest.MonkeyPatch
+    onnx_encoder: OnnxEncoder, monkeypatch: pytest.MonkeyPatch, seed_sentences: list[str]
 ) -> None:
-    monkeypatch.delenv(embed.ENV_BACKEND, raising=False)
-    int8 = unwrap(load_encoder(DEFAULT_MODEL))
+    monkeypatch.delenv(factory.ENV_BACKEND, raising=False)
+    int8 = unwrap(load_encoder(DEFAULT_MODEL, calibration=lambda: seed_sentences))
     assert isinstance(int8, OnnxEncoder) and int8.backend == "onnx-int8" and int8.name == onnx_encoder.name
     # plain dynamic int8 moved these to cosine ~0.98; the outlier split keeps them within a few thousandths
     texts = SENTENCES + [s.upper() for s in SENTENCES]
@@ -101,14 +103,16 @@ def test_int8_is_the_default_and_stays_close_to_fp32(
     assert min(query) >= 0.995
 
 
-def test_outlier_split_is_exact_before_quantising(onnx_encoder: OnnxEncoder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_outlier_split_is_exact_before_quantising(  # type: ignore[no-untyped-def]
+    onnx_encoder: OnnxEncoder, tmp_path, seed_sentences: list[str]
+) -> None:
     import onnx
     import onnxruntime as ort
 
-    from index.embed_onnx import calibration_batches
-    from index.quantize import channel_peaks, split_outliers
+    from index.embed.onnx_export import calibration_batches
+    from index.embed.quantize import channel_peaks, split_outliers
 
-    batches = calibration_batches(onnx_encoder.layout)
+    batches = calibration_batches(onnx_encoder.layout, seed_sentences)
     model, quantised = split_outliers(onnx_encoder.path, channel_peaks(onnx_encoder.path, batches[:1]))
     assert len(quantised) == 6 * 6  # Q, K, V, attention output and the two feed-forward MatMuls of 6 layers
     onnx.save(model, str(tmp_path / "split.onnx"))
@@ -120,12 +124,12 @@ def test_outlier_split_is_exact_before_quantising(onnx_encoder: OnnxEncoder, tmp
     assert np.allclose(split.run(None, feed)[0][real], expected, atol=1e-3)
 
 
-def test_worker_processes_embed_like_this_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    from index import embed_onnx, embed_pool
+def test_worker_processes_embed_like_this_one(monkeypatch: pytest.MonkeyPatch, seed_sentences: list[str]) -> None:
+    from index.embed import onnx_backend, pool
 
-    monkeypatch.setattr(embed_onnx, "PARALLEL_MIN", 8)
-    monkeypatch.setattr(embed_pool, "CHUNK", 7)
-    encoder = OnnxEncoder(DEFAULT_MODEL, quantize=True, processes=2)
+    monkeypatch.setattr(onnx_backend, "PARALLEL_MIN", 8)
+    monkeypatch.setattr(pool, "CHUNK", 7)
+    encoder = OnnxEncoder(DEFAULT_MODEL, quantize=True, processes=2, calibration=lambda: seed_sentences)
     texts = [f"{s} ({i})" for i in range(6) for s in SENTENCES]
     try:
         pooled = encoder.encode(texts)
@@ -144,13 +148,13 @@ def test_backend_comes_from_the_environment_and_falls_back_to_torch(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("no onnxruntime here")
 
-    monkeypatch.setattr("index.embed_onnx.OnnxEncoder", broken)
-    monkeypatch.setenv(embed.ENV_BACKEND, "onnx")
+    monkeypatch.setattr("index.embed.onnx_backend.OnnxEncoder", broken)
+    monkeypatch.setenv(factory.ENV_BACKEND, "onnx")
     with caplog.at_level(logging.WARNING, logger="index.embed"):
         encoder = unwrap(load_encoder(DEFAULT_MODEL))
     assert isinstance(encoder, SentenceTransformerEncoder)
     assert "onnx backend unavailable" in caplog.text
-    monkeypatch.setenv(embed.ENV_BACKEND, "tensorflow")
+    monkeypatch.setenv(factory.ENV_BACKEND, "tensorflow")
     with pytest.raises(ModelError, match="Unknown embedding backend"):
         load_encoder(DEFAULT_MODEL)
 
@@ -161,17 +165,33 @@ def test_idle_workers_do_not_spin(onnx_encoder: OnnxEncoder) -> None:
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
-def test_int8_that_cannot_be_made_falls_back_to_fp32(
+def test_int8_without_calibration_sentences_falls_back_to_fp32(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from index import embed_onnx
+    from index.embed import onnx_export
 
-    def no_sentences(*args: object) -> None:
-        raise ModelError("int8 needs calibration sentences")
-
-    monkeypatch.setattr(embed_onnx, "calibration_batches", no_sentences)
-    monkeypatch.setenv(embed_onnx.ENV_MODEL_CACHE, str(tmp_path))  # no int8 file cached yet
+    # No int8 file cached and no sentences handed over: the encoder never goes looking for a corpus itself.
+    monkeypatch.setenv(onnx_export.ENV_MODEL_CACHE, str(tmp_path))
+    monkeypatch.chdir(tmp_path)
     with caplog.at_level(logging.WARNING, logger="index.embed"):
         encoder = unwrap(load_encoder(DEFAULT_MODEL, backend="onnx-int8"))
     assert isinstance(encoder, OnnxEncoder) and encoder.backend == "onnx"
-    assert "using ONNX fp32" in caplog.text
+    assert "using ONNX fp32" in caplog.text and "calibration" in caplog.text
+
+
+def test_int8_is_made_from_the_sentences_the_caller_hands_over(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, seed_sentences: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from index.embed import onnx_export
+
+    monkeypatch.setenv(onnx_export.ENV_MODEL_CACHE, str(tmp_path))
+    handed: list[int] = []
+
+    def calibration() -> list[str]:
+        handed.append(len(seed_sentences))
+        return seed_sentences
+
+    encoder = unwrap(load_encoder(DEFAULT_MODEL, backend="onnx-int8", calibration=calibration))
+    assert isinstance(encoder, OnnxEncoder) and encoder.backend == "onnx-int8" and handed == [len(seed_sentences)]
+    again = unwrap(load_encoder(DEFAULT_MODEL, backend="onnx-int8", calibration=calibration))
+    assert isinstance(again, OnnxEncoder) and again.path == encoder.path and len(handed) == 1  # cached: not asked again

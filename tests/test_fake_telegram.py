@@ -15,11 +15,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from tests.fake_telegram import FakeTelegram, fake_telegram, run_async
-from tests.telegram_html import parse_html
+from testkit.fake_telegram import FakeTelegram, run_async
+from testkit.telegram_html import parse_html
 
 pytestmark = pytest.mark.timeout(20)
-_ = fake_telegram  # re-exported fixture, used by parameter name below
 CHAT = 42
 HTTP = httpx.Client(timeout=10, trust_env=False)  # one client: building one per call costs ~20 ms
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index
-from index.evaluate import evaluate_file
-from index.search import Searcher
+from index.ask.evaluate import evaluate_file
+from index.ask.searcher import Searcher
+from index.build.full import build_index
 
 DATA = Path(__file__).resolve().parent / "data"
 ARTICLES = DATA / "heldout"

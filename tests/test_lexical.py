@@ -9,8 +9,8 @@ import bm25s
 import numpy as np
 import pytest
 
-from index import lexical
-from index.lexical import LexicalIndex, tokenize
+from index.store import lexical
+from index.store.lexical import LexicalIndex, tokenize
 
 
 def reference_scores(texts: Sequence[str], question: str) -> np.ndarray:
@@ -19,6 +19,7 @@ def reference_scores(texts: Sequence[str], question: str) -> np.ndarray:
     retriever.index(tokenize(texts), show_progress=False)
     tokens = [t for t in tokenize([question])[0] if t in retriever.vocab_dict]
     return np.asarray(retriever.get_scores(tokens), dtype=np.float64) if tokens else np.zeros(len(texts))
+
 
 TEXTS = [
     "The minister said rates would rise.",

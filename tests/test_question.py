@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.question import Question, parse_question
+from index.ask.question import Question, parse_question
 
 
 @pytest.mark.parametrize(

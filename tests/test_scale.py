@@ -8,12 +8,15 @@ import faiss
 import numpy as np
 import pytest
 
-from index import build
-from index.build import add_articles, build_index, extend_vector_index, make_vector_index
+from index.ask.searcher import Searcher
+from index.build.full import build_index
+from index.build.incremental import add_files
 from index.config import DEFAULT_CORPUS_DIR
-from index.search import Searcher
-from index.store import VECTORS, IndexStore, read_vectors
-from tests.fakes import FakeEncoder
+from index.store import vectors
+from index.store.layout import VECTORS
+from index.store.reader import IndexStore
+from index.store.vectors import describe, extend_vector_index, make_vector_index, read_vectors
+from testkit.encoders import FakeEncoder
 
 
 def _clustered(n: int, dimension: int = 64, clusters: int = 40, seed: int = 0) -> np.ndarray:
@@ -35,7 +38,7 @@ def test_automatic_choice_switches_at_the_threshold() -> None:
     approximate = make_vector_index(vectors, threshold=2_000)
     ivf = faiss.extract_index_ivf(approximate)
     assert ivf.ntotal == 2_000 and ivf.nprobe > 1
-    assert build._describe(approximate).startswith("IVF") and build._describe(approximate).endswith("SQfp16")
+    assert describe(approximate).startswith("IVF") and describe(approximate).endswith("SQfp16")
 
 
 def test_recall_at_10_against_exact_search() -> None:
@@ -80,7 +83,7 @@ def test_extend_appends_without_retraining() -> None:
 def test_approximate_index_round_trips_through_store_search_and_add(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build, "APPROX_THRESHOLD", 20)  # the real corpus's ~50 sentences count as "large"
+    monkeypatch.setattr(vectors, "APPROX_THRESHOLD", 20)  # the real corpus's ~50 sentences count as "large"
     encoder = FakeEncoder()
     root = tmp_path / "index"
     report = build_index(DEFAULT_CORPUS_DIR, root, encoder)
@@ -100,8 +103,8 @@ def test_approximate_index_round_trips_through_store_search_and_add(
     article = tmp_path / "harbour.md"
     article.write_text("---\ntitle: Harbour reopens\n---\nHarbour reopens\nThe harbour reopened after repairs.\n")
     calls: list[int] = []
-    monkeypatch.setattr(build, "make_vector_index", lambda *a, **k: calls.append(1))  # must not be needed
-    report = add_articles([article], root, encoder)
+    monkeypatch.setattr(vectors, "make_vector_index", lambda *a, **k: calls.append(1))  # must not be needed
+    report = add_files([article], root, encoder)
     assert not calls and report.manifest.faiss_index.startswith("IVF")
     store = IndexStore.open(root)
     searcher = Searcher(store, encoder)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import load_corpus
-from index.segment import paragraphs, split_sentences
+from index.ingest.corpus import load_corpus
+from index.ingest.segment import paragraphs, split_sentences
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from index.attribution import Speaker, attribute
-from index.corpus import load_corpus
-from index.segment import split_sentences
-from index.speakers import SpeakerDirectory
+from index.ask.speakers import SpeakerDirectory
+from index.ingest.attribution import Speaker, attribute
+from index.ingest.corpus import load_corpus
+from index.ingest.segment import split_sentences
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
 

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from index.build import add_articles, build_index
+from index.ask.searcher import Searcher
+from index.build.full import build_index
+from index.build.incremental import add_files
 from index.config import DEFAULT_CORPUS_DIR
 from index.errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexMissingError
-from index.search import Searcher
-from index.store import CURRENT, FORMAT_VERSION, MANIFEST, VECTORS, IndexStore, current_build
-from tests.fakes import FakeEncoder
+from index.store.layout import CURRENT, MANIFEST, VECTORS, current_build
+from index.store.manifest import FORMAT_VERSION
+from index.store.reader import IndexStore
+from testkit.encoders import FakeEncoder
 
 
 def test_round_trip(fake_index: Path, fake_encoder: FakeEncoder) -> None:
@@ -24,9 +27,8 @@ def test_round_trip(fake_index: Path, fake_encoder: FakeEncoder) -> None:
         records = store.all_sentences()
         assert len(records) == m.sentences == store.vectors.ntotal
         for record in records:
-            doc = store.document(record.doc_id)
-            assert doc["text"][record.start : record.end] == record.text
-        titles = {d["title"] for d in store.documents()}
+            assert store.article(record.doc_id).text[record.start : record.end] == record.text
+        titles = {d.title for d in store.documents()}
         assert "Moscow warns of direct clash with NATO" in titles
         before, after = store.context(records[1])
         assert before[0].sid == records[0].sid and after[0].sid == records[2].sid
@@ -119,41 +121,41 @@ def test_add_embeds_only_new_articles(writable_fake_index: Path, tmp_path: Path)
     old_count, old_build = before.manifest.sentences, before.manifest.build_id
     old_texts = [r.text for r in before.all_sentences()]
     before.close()
-    report = add_articles([article], writable_fake_index, encoder)
+    report = add_files([article], writable_fake_index, encoder)
     assert report.added == ["harbour"] and report.embedded == 2
     after = IndexStore.open(writable_fake_index)
     try:
         assert after.manifest.build_id != old_build
         assert after.manifest.sentences == old_count + 2 and after.manifest.documents == 3
         assert [r.text for r in after.all_sentences()][:old_count] == old_texts
-        assert after.document("harbour")["source"] == "Coast Gazette"
+        assert after.document("harbour").source == "Coast Gazette"
         searcher = Searcher(after, encoder)
-        top = searcher.store.sentences([searcher.dense(encoder.encode_query("harbour reopened repairs"), 1)[0][0]])
+        top = searcher.sentences([searcher.dense(encoder.encode_query("harbour reopened repairs"), 1)[0][0]])
         assert top[0].doc_id == "harbour"
     finally:
         after.close()
     # adding the same id again replaces the article instead of duplicating it
     article.write_text("---\ntitle: Harbour reopens\n---\nHarbour reopens\nThe harbour reopened.\n")
-    report = add_articles([article], writable_fake_index, encoder)
+    report = add_files([article], writable_fake_index, encoder)
     assert report.replaced == ["harbour"] and report.added == []
     store = IndexStore.open(writable_fake_index)
     assert store.manifest.sentences == old_count + 1 and len(store.all_sentences()) == old_count + 1
-    assert store.manifest.documents == 3 and [d["doc_id"] for d in store.documents()].count("harbour") == 1
+    assert store.manifest.documents == 3 and [d.doc_id for d in store.documents()].count("harbour") == 1
     store.close()
 
 
 def test_replacing_an_article_hides_its_old_sentences_until_a_rewrite_drops_them(
     writable_fake_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index import build
-    from index.answer import answer
+    from index.ask.answer import answer
+    from index.build import incremental as build
 
     encoder = FakeEncoder()
     article = tmp_path / "harbour.md"
     article.write_text("---\ntitle: Harbour\n---\nHarbour\nThe harbour master said the quay was flooded.\n")
-    add_articles([article], writable_fake_index, encoder)
+    add_files([article], writable_fake_index, encoder)
     article.write_text("---\ntitle: Harbour\n---\nHarbour\nThe harbour master said the ferries were running.\n")
-    report = add_articles([article], writable_fake_index, encoder)
+    report = add_files([article], writable_fake_index, encoder)
     assert report.replaced == ["harbour"]
     store = IndexStore.open(writable_fake_index)
     try:
@@ -168,13 +170,13 @@ def test_replacing_an_article_hides_its_old_sentences_until_a_rewrite_drops_them
         texts = [r.text for r in answer(searcher, "What did the harbour master say?", limit=50).results]
         assert "The harbour master said the ferries were running." in texts
         assert "The harbour master said the quay was flooded." not in texts
-        ords = [d["doc_id"] for d in store.documents()]
+        ords = [d.doc_id for d in store.documents()]
         assert ords[-1] == "harbour"  # kept its place in corpus order
     finally:
         store.close()
     monkeypatch.setattr(build, "DELETED_SHARE", 0.0)
     article.write_text("---\ntitle: Harbour\n---\nHarbour\nThe harbour master said the storm had passed.\n")
-    add_articles([article], writable_fake_index, encoder)
+    add_files([article], writable_fake_index, encoder)
     store = IndexStore.open(writable_fake_index)
     try:
         assert len(store.deleted) == 0 and store.vectors.ntotal == store.manifest.sentences == store.lexical.documents
@@ -189,7 +191,7 @@ def test_add_nothing_readable_is_an_error(writable_fake_index: Path, tmp_path: P
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{oops\n")
     with pytest.raises(CorpusError, match="No article could be read"):
-        add_articles([bad], writable_fake_index, FakeEncoder())
+        add_files([bad], writable_fake_index, FakeEncoder())
 
 
 def test_build_refuses_empty_corpus(tmp_path: Path) -> None:
@@ -201,14 +203,14 @@ def test_build_refuses_empty_corpus(tmp_path: Path) -> None:
 def test_add_appends_a_bm25_segment_until_their_share_calls_for_a_rebuild(
     writable_fake_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index import build
+    from index.build import incremental as build
 
     encoder = FakeEncoder()
     first, second = tmp_path / "harbour.md", tmp_path / "bridge.md"
     first.write_text("---\ntitle: Harbour\n---\nHarbour\nThe harbour reopened after the storm.\n")
     second.write_text("---\ntitle: Bridge\n---\nBridge\nThe old bridge closed for repairs.\n")
     base = current_build(writable_fake_index)
-    add_articles([first], writable_fake_index, encoder)
+    add_files([first], writable_fake_index, encoder)
     store = IndexStore.open(writable_fake_index)
     try:
         assert [s.documents for s in store.lexical.segments] == [store.manifest.sentences - 1, 1]
@@ -217,8 +219,8 @@ def test_add_appends_a_bm25_segment_until_their_share_calls_for_a_rebuild(
         sid = store.lexical.top("harbour reopened", 1)[0][0]
         assert store.sentences([sid])[0].doc_id == "harbour"
         # the manifest says what a full build of the corpus plus the article would: `build --if-stale` agrees
-        from index.corpus import load_corpus, load_file
-        from index.store import corpus_fingerprint
+        from index.ingest.corpus import load_corpus, load_file
+        from index.store.manifest import corpus_fingerprint
 
         articles = load_corpus(DEFAULT_CORPUS_DIR)[0] + load_file(first)[0]
         assert store.manifest.corpus_fingerprint == corpus_fingerprint(articles)
@@ -226,7 +228,7 @@ def test_add_appends_a_bm25_segment_until_their_share_calls_for_a_rebuild(
     finally:
         store.close()
     monkeypatch.setattr(build, "BM25_APPEND_SHARE", 0.0)
-    add_articles([second], writable_fake_index, encoder)
+    add_files([second], writable_fake_index, encoder)
     store = IndexStore.open(writable_fake_index)
     try:
         assert len(store.lexical.segments) == 1 and store.lexical.documents == store.manifest.sentences

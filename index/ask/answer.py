@@ -1,0 +1,215 @@
+"""Compose an answer to a question: retrieve, attribute, and decide when the corpus has nothing to say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..config import MAX_QUESTION_CHARS
+from ..errors import QuestionError
+from ..ingest.records import SentenceRecord
+from . import messages
+from .question import Question, parse_question
+from .searcher import Hit, Searcher, normalise_text
+from .speakers import speaker_phrase_kind
+
+# Calibrated on the development questions (see README, "Answer quality"): cosine of all-MiniLM-L6-v2.
+TOPIC_MIN_COSINE = 0.30  # the best sentence must be at least this close for a topic question to be answered
+RESULT_MIN_COSINE = 0.25  # no sentence below this is ever quoted for a topic question
+TOPIC_MARGIN = 0.20  # results further than this below the best one are dropped
+SPEAKER_TOPIC_MIN = 0.20  # a speaker's statement must be at least this close to the asked topic
+SPEAKER_TOPIC_MARGIN = 0.12
+SPEAKER_LEXICAL_WEIGHT = 0.15  # an exact word of the topic in a statement counts for this much cosine
+MAX_RESULTS = 50
+
+
+@dataclass
+class Result:
+    """One quoted sentence with everything known about where it comes from."""
+
+    text: str
+    doc_id: str
+    title: str
+    score: float
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    statement: bool
+    speaker: str | None = None
+    speaker_key: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    context_before: str | None = None
+    context_after: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a dict, leaving out fields that are unknown."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Answer:
+    """The sentences that answer a question, or why there are none."""
+
+    question: str
+    answered: bool
+    results: list[Result] = field(default_factory=list)
+    kind: str = "topic"
+    speakers: list[str] = field(default_factory=list)
+    message: str | None = None
+    total: int = 0
+    offset: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the answer as the JSON object the CLI prints."""
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answered": self.answered,
+            "kind": self.kind,
+            "total": self.total,
+            "offset": self.offset,
+            "results": [r.to_dict() for r in self.results],
+        }
+        if self.speakers:
+            data["speakers"] = self.speakers
+        if self.message:
+            data["message"] = self.message
+        return data
+
+
+def clean_question(text: str) -> str:
+    """Return the question with whitespace folded, or raise QuestionError when it is empty or too long."""
+    question = " ".join((text or "").split())
+    if not question:
+        raise QuestionError(messages.empty_question())
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(messages.question_too_long(len(question), MAX_QUESTION_CHARS))
+    if not re.search(r"\w", question):
+        raise QuestionError(messages.wordless_question())
+    return question
+
+
+def answer(searcher: Searcher, text: str, limit: int = 5, offset: int = 0) -> Answer:
+    """Answer a question with up to limit sentences, starting at offset in the ranked list."""
+    question = clean_question(text)
+    parsed = parse_question(question)
+    if parsed.speaker:
+        composed = _speaker_answer(searcher, question, parsed)
+        if composed is not None:
+            return _page(searcher, composed, limit, offset)
+    return _page(searcher, _topic_answer(searcher, question), limit, offset)
+
+
+def _topic_answer(searcher: Searcher, question: str) -> tuple[Answer, list[tuple[SentenceRecord, float]]]:
+    hits = searcher.hybrid(question)
+    best = max((h.cosine for h in hits), default=0.0)
+    if best < TOPIC_MIN_COSINE:
+        return Answer(question, False, message=messages.nothing_found(question)), []
+    floor = max(RESULT_MIN_COSINE, best - TOPIC_MARGIN)
+    kept: list[Hit] = [h for h in hits if h.cosine >= floor][:MAX_RESULTS]
+    records = searcher.sentences([h.sid for h in kept])
+    return Answer(question, True), list(zip(records, [h.score for h in kept], strict=False))
+
+
+def _speaker_answer(
+    searcher: Searcher, question: str, parsed: Question
+) -> tuple[Answer, list[tuple[SentenceRecord, float]]] | None:
+    """Answer from a speaker's statements; None when the phrase names no speaker and is no name either."""
+    keys = searcher.speakers.match(parsed.speaker or "")
+    names = [searcher.speakers.get(k).name for k in keys]
+    if not keys:
+        if speaker_phrase_kind(parsed.speaker or "") not in ("name", "role", "group"):
+            return None  # lowercase words that are no speaker here ("what does climate change mean"): a topic
+        return _refused(question, [], _nobody(searcher, parsed.speaker or ""))
+    statements = _unique(searcher.statements_by(keys))
+    who = " or ".join(names)
+    if not statements:
+        return _refused(question, names, messages.mentioned_not_quoted(who))
+    if not parsed.topic:
+        return Answer(question, True, kind="speaker", speakers=names), [(r, 1.0) for r in statements]
+    ranked = _rank_by_topic(searcher, statements, parsed.topic)
+    if not ranked:
+        return _refused(question, names, messages.no_statements_about(who, parsed.topic))
+    return Answer(question, True, kind="speaker", speakers=names), ranked
+
+
+def _refused(question: str, names: list[str], message: str) -> tuple[Answer, list[tuple[SentenceRecord, float]]]:
+    return Answer(question, False, kind="speaker", speakers=names, message=message), []
+
+
+def _rank_by_topic(
+    searcher: Searcher, statements: Sequence[SentenceRecord], topic: str
+) -> list[tuple[SentenceRecord, float]]:
+    """Order a speaker's statements by closeness to the topic, keeping those near the best."""
+    vectors = searcher.vectors([r.sid for r in statements])
+    cosines = vectors @ searcher.embed(topic)
+    lexical = searcher.lexical_scores(topic, [r.sid for r in statements])
+    if lexical.max(initial=0) > 0:
+        cosines = cosines + SPEAKER_LEXICAL_WEIGHT * (lexical / lexical.max())
+    best = float(cosines.max())
+    if best < SPEAKER_TOPIC_MIN:
+        return []
+    floor = max(SPEAKER_TOPIC_MIN, best - SPEAKER_TOPIC_MARGIN)
+    order = np.argsort(-cosines, kind="stable")
+    return [(statements[i], float(cosines[i])) for i in order if cosines[i] >= floor]
+
+
+def _page(
+    searcher: Searcher, composed: tuple[Answer, list[tuple[SentenceRecord, float]]], limit: int, offset: int
+) -> Answer:
+    result, ranked = composed
+    result.total = len(ranked)
+    result.offset = max(offset, 0)
+    page = ranked[result.offset : result.offset + max(limit, 0)]
+    result.results = [_result(searcher, record, score) for record, score in page]
+    return result
+
+
+def _result(searcher: Searcher, record: SentenceRecord, score: float) -> Result:
+    doc = searcher.document(record.doc_id)
+    before, after = searcher.context(record)
+    speaker = searcher.speakers.get(record.speaker).name if record.speaker and record.statement else None
+    return Result(
+        text=record.text,
+        doc_id=record.doc_id,
+        title=doc.title,
+        score=round(float(score), 4),
+        position=record.position,
+        paragraph=record.paragraph,
+        start=record.start,
+        end=record.end,
+        statement=record.statement,
+        speaker=speaker,
+        speaker_key=record.speaker if speaker else None,
+        source=doc.source,
+        url=doc.url,
+        published=doc.published,
+        language=doc.language,
+        context_before=" ".join(r.text for r in before) or None,
+        context_after=" ".join(r.text for r in after) or None,
+    )
+
+
+def _unique(records: list[SentenceRecord]) -> list[SentenceRecord]:
+    """Drop sentences repeated word for word (a syndicated copy of an article), keeping the first."""
+    seen: set[str] = set()
+    kept = []
+    for record in records:
+        key = normalise_text(record.text)
+        if key not in seen:
+            seen.add(key)
+            kept.append(record)
+    return kept
+
+
+def _nobody(searcher: Searcher, phrase: str) -> str:
+    if searcher.mentions(phrase):
+        return messages.mentioned_not_quoted(phrase)
+    return messages.nothing_said_by(phrase)

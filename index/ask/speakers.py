@@ -1,0 +1,195 @@
+"""The speakers of a whole corpus, and the phrases questions use to name them: what kind of phrase, and who."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from ..ingest.attribution import (
+    GROUP_NOUNS,
+    LEADING_WORDS,
+    ORG_NOUNS,
+    PERSON_ROLES,
+    Speaker,
+    normalize_key,
+    role_head,
+    role_matches,
+    same_word,
+)
+
+# Phrases that cannot name a speaker: they start with a pronoun or end on a determiner or preposition.
+_NOT_SPEAKERS = frozenset(
+    [
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "he",
+        "she",
+        "they",
+        "you",
+        "i",
+        "we",
+        "anyone",
+        "anybody",
+        "someone",
+        "somebody",
+        "everyone",
+        "everybody",
+        "people",
+        "nobody",
+        "one",
+    ]
+)
+_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those"])
+_DANGLING = _DETERMINERS | frozenset(["of", "in", "on", "for", "and", "to", "with"])
+MAX_SPEAKER_WORDS = 8
+
+
+def speaker_phrase_kind(phrase: str) -> str | None:
+    """Classify the phrase a question uses for a speaker, or None when it cannot name anyone.
+
+    "name" (capitalised words: "Jane Doe", "the Kremlin"), "role" ("the deputy envoy", "the ministry"), "group"
+    ("critics", "Western officials"), or "words" (lowercase words that may be a name typed in lower case, "doe").
+    A determiner with anything else ("the report", "this plan") and pronouns ("it", "they") name nobody.
+    """
+    words = phrase.strip(" ,").split()
+    if not words or len(words) > MAX_SPEAKER_WORDS:
+        return None
+    last = re.sub(r"['’]s?$", "", words[-1].lower())
+    if words[0].lower() in _NOT_SPEAKERS or last in _DANGLING:
+        return None
+    core = [w for w in words if w.lower().rstrip(".") not in LEADING_WORDS] or words
+    lowered = [re.sub(r"['’]s?$", "", w.lower()) for w in core]
+    if all(w[:1].isupper() for w in core):
+        return "name"
+    if lowered[-1] in GROUP_NOUNS:
+        return "group"
+    if role_head(lowered) is not None:
+        return "role"
+    return None if words[0].lower() in _DETERMINERS else "words"
+
+
+class SpeakerDirectory:
+    """Speakers of all articles, merged by key, that question phrases can be matched against."""
+
+    def __init__(self, speakers: Iterable[Speaker]) -> None:
+        self._speakers: dict[str, Speaker] = {}
+        for speaker in speakers:
+            known = self._speakers.get(speaker.key)
+            self._speakers[speaker.key] = _merge(known, speaker) if known else speaker
+        self._aliases: dict[str, list[str]] = {}
+        for key, speaker in self._speakers.items():
+            for alias in {key, *(normalize_key(a) for a in speaker.aliases)}:
+                self._aliases.setdefault(alias, []).append(key)
+
+    def __iter__(self) -> Iterator[Speaker]:
+        return iter(self._speakers.values())
+
+    def __len__(self) -> int:
+        return len(self._speakers)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._speakers
+
+    def get(self, key: str) -> Speaker:
+        """Return the speaker with this key (KeyError when there is none)."""
+        return self._speakers[key]
+
+    def match(self, phrase: str) -> list[str]:
+        """Return the keys of the speakers a question phrase names; empty when it names nobody known."""
+        words = normalize_key(phrase).split()
+        while words and words[0] in LEADING_WORDS:
+            words = words[1:]
+        if not words:
+            return []
+        for attempt in (self._by_name, self._by_titled_name, self._by_group, self._by_role):
+            keys = attempt(words)
+            if keys:
+                return keys
+        if "and" in words[1:-1]:
+            return self._by_parts(words)
+        return []
+
+    def _by_parts(self, words: list[str]) -> list[str]:
+        """ "Doe and Roe": everyone named, but only when each part names someone."""
+        cut = words.index("and")
+        first, second = self.match(" ".join(words[:cut])), self.match(" ".join(words[cut + 1 :]))
+        if not first or not second:
+            return []
+        return first + [k for k in second if k not in first]
+
+    def _by_name(self, words: list[str]) -> list[str]:
+        """Full name, surname or other alias; a full name also finds people known only by that surname."""
+        keys = list(self._aliases.get(" ".join(words), []))
+        if keys and len(words) >= 2:
+            for key in self._aliases.get(words[-1], []):
+                if key == words[-1] and self._speakers[key].kind == "person" and key not in keys:
+                    keys.append(key)
+        return keys
+
+    def _by_titled_name(self, words: list[str]) -> list[str]:
+        """ "President Doe", "Foreign Minister Jane Doe": drop the title words before the name."""
+        roles = [i for i, w in enumerate(words) if w in PERSON_ROLES]
+        if not roles or roles[-1] == len(words) - 1:
+            return []
+        keys = self._by_name(words[roles[-1] + 1 :])
+        return [k for k in keys if self._speakers[k].kind == "person"]
+
+    def _by_group(self, words: list[str]) -> list[str]:
+        """ "critics", "Western officials": groups with that head noun and those modifiers."""
+        head, mods = words[-1], words[:-1]
+        if head not in GROUP_NOUNS:
+            return []
+        found = []
+        for key, speaker in self._speakers.items():
+            key_words = key.split()
+            if (
+                speaker.kind == "group"
+                and key_words[-1] == head
+                and all(any(same_word(m, w) for w in key_words) for m in mods)
+            ):
+                found.append(key)
+        return found
+
+    def _by_role(self, words: list[str]) -> list[str]:
+        """ "the deputy envoy", "the Italian president", "the ministry": speakers with such a description."""
+        parsed = role_head(words)
+        if parsed is None:
+            return []
+        head, mods = parsed
+        wants_org = head in ORG_NOUNS and head not in PERSON_ROLES
+        found = []
+        for key, speaker in self._speakers.items():
+            if (speaker.kind == "organization") != wants_org or speaker.kind == "group":
+                continue
+            texts = list(speaker.descriptions)
+            if speaker.kind == "organization":
+                texts.append(speaker.name)
+            if any(role_matches(head, mods, text) for text in texts):
+                found.append(key)
+        return found
+
+
+def _merge(a: Speaker, b: Speaker) -> Speaker:
+    """Union of two records of the same speaker, keeping the first-seen order."""
+    name = max((a.name, b.name), key=lambda n: len(n.split()))
+    return Speaker(
+        key=a.key,
+        name=name,
+        kind=a.kind,
+        aliases=_union(a.aliases, b.aliases),
+        descriptions=_union(a.descriptions, b.descriptions),
+    )
+
+
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    merged = list(first)
+    seen = {x.lower() for x in first}
+    for x in second:
+        if x.lower() not in seen:
+            seen.add(x.lower())
+            merged.append(x)
+    return tuple(merged)

@@ -1,0 +1,120 @@
+"""Commands that change the index: build, add and remove (each holds the index's write lock)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .. import config
+from .app import cli, friendly, print_problems, shared_options, show_progress
+
+_PROGRESS = click.option(
+    "--progress/--no-progress", default=None, help="Show progress bars [default: when stderr is a terminal]."
+)
+
+
+@cli.command()
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    envvar=config.ENV_CORPUS_DIR,
+    default=str(config.DEFAULT_CORPUS_DIR),
+    show_default=True,
+    show_envvar=True,
+    help="Corpus folder.",
+)
+@click.option("--if-stale", is_flag=True, help="Only build when the index is missing or the corpus or model changed.")
+@click.option(
+    "--index-type",
+    default="auto",
+    show_default=True,
+    help="FAISS index: auto (exact below 50k sentences, IVF with fp16 codes above), Flat, or any FAISS factory string.",
+)
+@_PROGRESS
+@shared_options
+@friendly
+def build(
+    corpus: Path, if_stale: bool, index_type: str, progress: bool | None, index_dir: Path, model: str | None
+) -> None:
+    """Rebuild the whole index from a corpus folder and swap it in atomically."""
+    from ..build.freshness import index_is_fresh
+    from ..build.full import build_articles, load_articles
+    from ..embed.factory import load_encoder
+    from ..embed.models import canonical_model_name
+    from ..ingest.analyse import sample_sentences
+
+    name = config.model_name(model)
+    if if_stale:
+        fresh, reason = index_is_fresh(corpus, index_dir, canonical_model_name(name))
+        if fresh:
+            click.echo(f"Index at {index_dir} is up to date.")
+            return
+        click.echo(f"Building the index: {reason}.")
+    started = time.perf_counter()
+    articles, problems = load_articles(corpus)
+    encoder = load_encoder(name, calibration=lambda: sample_sentences(articles))
+    report = build_articles(
+        articles, index_dir, encoder, problems=problems, progress=show_progress(progress), index_kind=index_type
+    )
+    print_problems(report.problems)
+    m = report.manifest
+    click.echo(
+        f"Indexed {m.documents} articles, {m.sentences} sentences with {m.model} ({m.faiss_index}) "
+        f"in {time.perf_counter() - started:.1f}s -> {report.folder}"
+    )
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_PROGRESS
+@shared_options
+@friendly
+def add(files: tuple[Path, ...], progress: bool | None, index_dir: Path, model: str | None) -> None:
+    """Add article files to the index (same id replaces), embedding only the new articles."""
+    from ..build.incremental import add_articles
+    from ..embed.factory import load_encoder
+    from ..errors import CorpusError
+    from ..ingest.analyse import sample_sentences
+    from ..ingest.corpus import load_files
+    from ..store.manifest import read_manifest
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise click.ClickException(f"No such file: {', '.join(missing)}")
+    manifest = read_manifest(index_dir)
+    articles, problems = load_files(list(files))
+    if not articles:
+        print_problems(problems)
+        raise CorpusError("No article could be read from " + ", ".join(str(f) for f in files) + ".")
+    started = time.perf_counter()
+    encoder = load_encoder(model or manifest.model, calibration=lambda: sample_sentences(articles))
+    report = add_articles(articles, index_dir, encoder, problems=problems, progress=show_progress(progress))
+    print_problems(report.problems)
+    parts = [f"added {len(report.added)}"] + ([f"replaced {len(report.replaced)}"] if report.replaced else [])
+    click.echo(
+        f"{', '.join(parts).capitalize()} articles ({report.embedded} sentences embedded) in "
+        f"{time.perf_counter() - started:.1f}s; the index now holds {report.manifest.documents} articles, "
+        f"{report.manifest.sentences} sentences."
+    )
+    click.echo("Keep the files in the corpus folder too, so that the next full build includes them.")
+
+
+@cli.command()
+@click.argument("doc_ids", nargs=-1, required=True)
+@shared_options
+@friendly
+def remove(doc_ids: tuple[str, ...], index_dir: Path, model: str | None) -> None:
+    """Remove articles from the index by id (as `query --json` shows them in doc_id)."""
+    from ..build.incremental import remove_articles
+
+    started = time.perf_counter()
+    report = remove_articles(list(doc_ids), index_dir)
+    print_problems(report.problems)
+    click.echo(
+        f"Removed {len(report.removed)} article{'' if len(report.removed) == 1 else 's'} in "
+        f"{time.perf_counter() - started:.1f}s; the index now holds {report.manifest.documents} articles, "
+        f"{report.manifest.sentences} sentences."
+    )
+    click.echo("Remove the files from the corpus folder too, or the next full build brings them back.")

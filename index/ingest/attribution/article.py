@@ -1,0 +1,89 @@
+"""Attribute every sentence of an article: mask quotations, find cues, resolve speakers, propagate quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..segment import Span
+from .cues import find_statement
+from .model import Attribution, Speaker
+from .phrases import appositions, np_ending_at
+from .quotes import Analysis, QuoteInfo, mask_quotes, propagate_quotes
+from .resolve import Entity, Registry
+from .sentence import Sentence
+from .tokens import is_name_token, joins_name
+
+
+def attribute(text: str, spans: Sequence[Span], title: str | None = None) -> tuple[list[Attribution], list[Speaker]]:
+    """Attribute every sentence (one Attribution per span, same order) and list the article's speakers."""
+    registry = Registry()
+    if title and _is_sentence_case(title):
+        masked, _, _ = mask_quotes(title, None)
+        _register_mentions(registry, Sentence(masked))
+    analyses: list[Analysis] = []
+    carried: str | None = None
+    for index, span in enumerate(spans):
+        if index and span.paragraph != spans[index - 1].paragraph:
+            carried = None
+        masked, carried, quotes = mask_quotes(text[span.start : span.end], carried)
+        registry.sentence = index
+        analyses.append(_analyse(registry, Sentence(masked), quotes, span.paragraph))
+    propagate_quotes(analyses)
+    for a in analyses:
+        if a.attribution.speaker:
+            registry.entities[a.attribution.speaker].speaks = True
+    return [a.attribution for a in analyses], registry.speakers()
+
+
+def _analyse(registry: Registry, sent: Sentence, quotes: QuoteInfo, paragraph: int) -> Analysis:
+    mentioned = _register_mentions(registry, sent)
+    candidate = find_statement(sent)
+    speaker = registry.resolve(candidate.np) if candidate else None
+    _update_salience(registry, mentioned, speaker)
+    if candidate is not None:
+        attribution = Attribution(True, speaker.key if speaker else None, candidate.cue)
+    else:
+        attribution = Attribution(False)
+    pure = quotes.has_quote and not any(t.kind in ("w", "a") for t in sent.toks)
+    return Analysis(attribution, quotes, pure, paragraph)
+
+
+def _register_mentions(registry: Registry, sent: Sentence) -> list[Entity]:
+    """Register the people and organisations a sentence names, with their descriptions, in order."""
+    toks = sent.toks
+    seen: list[Entity] = []
+    i = 0
+    while i < len(toks):
+        if not is_name_token(toks[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks) and (
+            is_name_token(toks[j]) or (joins_name(toks, j) and j + 1 < len(toks) and is_name_token(toks[j + 1]))
+        ):
+            j += 1
+        np = np_ending_at(sent, j)
+        if np is not None and np.kind == "name":
+            np.descriptions.extend(appositions(sent, np))
+            ent = registry.observe(np)
+            if ent is not None and ent not in seen:
+                seen.append(ent)
+        i = j
+    return seen
+
+
+def _update_salience(registry: Registry, seen: list[Entity], speaker: Entity | None) -> None:
+    """The speaker, else the first person or organisation named, becomes the most salient entity."""
+    subject = speaker or (seen[0] if seen else None)
+    for ent in reversed(seen):
+        if ent is not subject:
+            registry.bump(ent)
+    if subject is not None:
+        registry.bump(subject)
+
+
+def _is_sentence_case(title: str) -> bool:
+    """A headline in sentence case names people with capitals; one in title case capitalizes every word."""
+    words = [w for w in title.split() if w[:1].isalpha()]
+    capitalized = sum(1 for w in words if w[0].isupper())
+    return bool(words) and capitalized <= len(words) / 2

@@ -1,0 +1,247 @@
+"""Load articles from a corpus folder: Markdown/text files with front matter, and JSON Lines files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
+JSONL_SUFFIXES = {".jsonl"}
+METADATA_FIELDS = ("source", "url", "published", "language")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its verbatim text, where the body starts in it, and the metadata that is known."""
+
+    doc_id: str
+    title: str
+    text: str
+    body_start: int = 0
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the article as a plain dict."""
+        return asdict(self)
+
+    @property
+    def fingerprint(self) -> str:
+        """Return a hash of everything that affects how the article is indexed."""
+        payload = json.dumps(
+            [self.doc_id, self.title, self.text, self.body_start, *[getattr(self, f) for f in METADATA_FIELDS]],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CorpusProblem:
+    """A file (and line) that could not be loaded, and why."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+def load_corpus(folder: Path) -> tuple[list[Article], list[CorpusProblem]]:
+    """Load every article file below a folder; bad files are reported, never fatal for the others."""
+    folder = Path(folder)
+    articles: list[Article] = []
+    problems: list[CorpusProblem] = []
+    for path in sorted(article_files(folder)):
+        found, bad = load_file(path, doc_prefix=_relative_stem(path, folder))
+        articles.extend(found)
+        problems.extend(bad)
+    return dedupe_ids(articles, problems)
+
+
+def load_files(paths: Sequence[Path]) -> tuple[list[Article], list[CorpusProblem]]:
+    """Load the articles in some files; an id seen twice keeps its first article and reports the others."""
+    articles: list[Article] = []
+    problems: list[CorpusProblem] = []
+    for path in paths:
+        found, bad = load_file(Path(path))
+        articles.extend(found)
+        problems.extend(bad)
+    return dedupe_ids(articles, problems)
+
+
+def article_files(folder: Path) -> list[Path]:
+    """List the files below a folder that hold articles (hidden and underscore files are skipped)."""
+    suffixes = TEXT_SUFFIXES | JSONL_SUFFIXES
+    return [
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in suffixes
+        and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+    ]
+
+
+def load_file(path: Path, doc_prefix: str | None = None) -> tuple[list[Article], list[CorpusProblem]]:
+    """Load the articles in one file."""
+    path = Path(path)
+    prefix = doc_prefix or path.stem
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [CorpusProblem(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return [], [CorpusProblem(str(path), f"cannot be read ({exc.strerror})")]
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return _load_jsonl(raw, path, prefix)
+    try:
+        return [parse_text_article(raw, doc_id=prefix, path=str(path))], []
+    except ValueError as exc:
+        line, message = exc.args if len(exc.args) == 2 else (None, str(exc))
+        return [], [CorpusProblem(str(path), message, line)]
+
+
+def parse_text_article(raw: str, doc_id: str, path: str | None = None) -> Article:
+    """Parse a Markdown/plain-text article: optional front matter, then the text (first line is the title)."""
+    meta: dict[str, Any] = {}
+    text = raw
+    if raw.startswith("---\n") or raw.startswith("---\r\n"):
+        end = raw.find("\n---", 3)
+        if end < 0:
+            raise ValueError(1, "front matter opened with '---' is never closed")
+        block = raw[raw.index("\n") + 1 : end + 1]
+        try:
+            loaded = yaml.safe_load(block) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            raise ValueError(line, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        if not isinstance(loaded, dict):
+            raise ValueError(2, "front matter must be 'key: value' lines")
+        meta = loaded
+        after = raw.find("\n", end + 4)
+        text = raw[after + 1 :] if after >= 0 else ""
+    return _make_article(meta, text, doc_id=str(meta.get("id") or doc_id), path=path)
+
+
+def _make_article(meta: dict[str, Any], text: str, doc_id: str, path: str | None) -> Article:
+    unknown_type = [k for k in ("title", *METADATA_FIELDS) if meta.get(k) is not None and not _is_scalar(meta[k])]
+    if unknown_type:
+        raise ValueError(None, f"field '{unknown_type[0]}' must be a single value")
+    title_line, body_start = _first_line(text)
+    title = _clean(meta.get("title"))
+    if title is None:
+        title = title_line.lstrip("#").strip() if title_line else None
+    elif _same_title(title_line, title):
+        pass  # the text repeats the title on its first line: the body starts after it
+    else:
+        body_start = _skip_blank(text, 0)
+    if not title:
+        raise ValueError(None, "article has no title (no 'title' field and no first line)")
+    if not text[body_start:].strip():
+        raise ValueError(None, "article has no text after its title")
+    return Article(
+        doc_id=doc_id,
+        title=title,
+        text=text,
+        body_start=body_start,
+        source=_clean(meta.get("source") or meta.get("publisher")),
+        url=_clean(meta.get("url")),
+        published=_clean(meta.get("published") or meta.get("date")),
+        language=_clean(meta.get("language")),
+        path=path,
+    )
+
+
+def _load_jsonl(raw: str, path: Path, prefix: str) -> tuple[list[Article], list[CorpusProblem]]:
+    articles: list[Article] = []
+    problems: list[CorpusProblem] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(CorpusProblem(str(path), f"not valid JSON ({exc.msg} at column {exc.colno})", number))
+            continue
+        if not isinstance(record, dict):
+            problems.append(CorpusProblem(str(path), "each line must be a JSON object", number))
+            continue
+        missing = [k for k in ("title", "text") if not isinstance(record.get(k), str) or not record[k].strip()]
+        if missing:
+            problems.append(CorpusProblem(str(path), f"missing or empty field '{missing[0]}'", number))
+            continue
+        text = record["text"]
+        meta = {k: record.get(k) for k in ("title", *METADATA_FIELDS, "publisher", "date")}
+        try:
+            articles.append(
+                _make_article(meta, text, doc_id=str(record.get("id") or f"{prefix}:{number}"), path=str(path))
+            )
+        except ValueError as exc:
+            problems.append(CorpusProblem(str(path), exc.args[-1], number))
+    return articles, problems
+
+
+def dedupe_ids(articles: list[Article], problems: list[CorpusProblem]) -> tuple[list[Article], list[CorpusProblem]]:
+    """Keep the first article of each doc_id and report the others."""
+    seen: dict[str, Article] = {}
+    for article in articles:
+        if article.doc_id in seen:
+            problems.append(
+                CorpusProblem(
+                    article.path or "?",
+                    f"duplicate article id '{article.doc_id}' (first in {seen[article.doc_id].path}); skipped",
+                )
+            )
+        else:
+            seen[article.doc_id] = article
+    return list(seen.values()), problems
+
+
+def _relative_stem(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).with_suffix("").as_posix()
+
+
+def _first_line(text: str) -> tuple[str | None, int]:
+    """Return the first non-blank line and the offset where the text after it starts."""
+    start = _skip_blank(text, 0)
+    if start >= len(text):
+        return None, len(text)
+    end = text.find("\n", start)
+    if end < 0:
+        return text[start:].strip(), len(text)
+    return text[start:end].strip(), _skip_blank(text, end + 1)
+
+
+def _skip_blank(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _same_title(line: str | None, title: str) -> bool:
+    return line is not None and line.lstrip("#").strip() == title.strip()
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, dt.date, dt.datetime))
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
