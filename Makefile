@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: install index run chat test lint bench clean
+.PHONY: install index run chat test test-fast lint bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,15 +24,19 @@ run: index  ## start the bot (a terminal chat when TELEGRAM_BOT_TOKEN is not set
 chat: index  ## the terminal chat, even with a token set
 	$(PY) -m bot --terminal
 
-lint: install
+lint: install  ## ruff, the import contract (.importlinter) and mypy over index/ and bot/
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
-test: install  ## lint, then the whole test suite (offline)
-	$(PY) -m ruff check .
+test: lint  ## lint, then the whole test suite (offline)
 	$(PY) -m pytest -q
 
+test-fast: lint  ## the tests that do not load the real model
+	$(PY) -m pytest -q -m "not model"
+
 bench: install index  ## benchmark table -> BENCHMARKS.md
-	$(PY) scripts/bench.py
+	$(PY) -m scripts.bench
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache
+	rm -rf var .pytest_cache .ruff_cache .mypy_cache

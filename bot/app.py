@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -169,10 +170,14 @@ async def running(app: Application, *, poll_timeout: float = 10.0) -> AsyncItera
         if app.post_init:
             await app.post_init(app)
         if app.updater is not None:
+
+            def on_polling_error(exc: TelegramError) -> None:
+                app.create_task(app.process_error(error=exc, update=None))
+
             await app.updater.start_polling(
-                timeout=poll_timeout,
+                timeout=dt.timedelta(seconds=poll_timeout),
                 allowed_updates=list(ALLOWED_UPDATES),
-                error_callback=lambda exc: app.create_task(app.process_error(error=exc, update=None)),
+                error_callback=on_polling_error,
             )
         await app.start()
         try:

@@ -157,10 +157,11 @@ class IndexProvider:
 
     def _swap(self, searcher: Searcher) -> None:
         with self._lock:
-            old, self._searcher = self._searcher, searcher
+            old: Searcher | None = self._searcher
+            self._searcher = searcher
             self._folder = str(searcher.folder.resolve())
             in_use = old is not None and self._users.get(id(old), 0) > 0
-            if in_use:
+            if in_use and old is not None:
                 self._retired[id(old)] = old
         if old is not None:
             self.reloads += 1
@@ -194,9 +195,10 @@ class IndexProvider:
     def close(self) -> None:
         """Close the searcher being served (retired ones close when their last question ends)."""
         with self._lock:
-            searcher, self._searcher = self._searcher, None
-            in_use = searcher is not None and self._users.get(id(searcher), 0) > 0
-            if in_use:
-                self._retired[id(searcher)] = searcher
-        if searcher is not None and not in_use:
-            searcher.close()
+            current: Searcher | None = self._searcher
+            self._searcher = None
+            in_use = current is not None and self._users.get(id(current), 0) > 0
+            if in_use and current is not None:
+                self._retired[id(current)] = current
+        if current is not None and not in_use:
+            current.close()

@@ -18,6 +18,15 @@ from testkit.fake_telegram import FakeTelegram
 
 os.environ.setdefault("NEWSBOT_LOG_FILE", os.devnull)
 REPO = Path(__file__).resolve().parent.parent
+# Fixtures that load the packaged sentence model: tests using them get the "model" marker.
+REAL_MODEL_FIXTURES = frozenset({"real_encoder", "real_index", "real_searcher", "real_provider"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that loads the real model (`pytest -m "not model"` runs the rest in seconds)."""
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ from index.errors import ModelError
 pytest.importorskip("onnxruntime")
 from index.embed.onnx_backend import OnnxEncoder
 
+pytestmark = pytest.mark.model  # every test here loads the real model
+
 SENTENCES = [
     "Putin said NATO was preparing for war.",
     "Hi.",

@@ -73,7 +73,12 @@ def query(question: str | None, as_json: bool, limit: int, offset: int, index_di
             try:
                 result = answer(searcher, line, limit=limit, offset=offset)
             except QuestionError as exc:
-                payload = {"question": line.strip()[:200], "answered": False, "error": str(exc), "results": []}
+                payload: dict[str, Any] = {
+                    "question": line.strip()[:200],
+                    "answered": False,
+                    "error": str(exc),
+                    "results": [],
+                }
                 click.echo(json.dumps(payload, ensure_ascii=False) if as_json else f"Error: {exc}")
                 continue
             _print_answer(result, as_json, sys.stdout)

@@ -36,7 +36,7 @@ class SentenceTransformerEncoder:
         dimension = (
             getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         )
-        self.dimension = int(dimension())
+        self.dimension = int(dimension() or 0)
 
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """Encode many texts into unit vectors (the library sorts them by length into batches)."""

@@ -105,8 +105,16 @@ class Segment:
         terms = {t: i for i, t in enumerate(meta["terms"])}
         if len(arrays["indptr"]) != len(terms) + 1 or len(arrays["sids"]) != len(arrays["weights"]):
             raise ValueError(f"BM25 segment {folder} is inconsistent")
-        counts = {k: int(meta[k]) for k in ("first_sid", "documents", "tokens")}
-        return cls(terms, **counts, folder=folder, **arrays)
+        return cls(
+            terms,
+            arrays["indptr"],
+            arrays["sids"],
+            arrays["weights"],
+            first_sid=int(meta["first_sid"]),
+            documents=int(meta["documents"]),
+            tokens=int(meta["tokens"]),
+            folder=folder,
+        )
 
 
 def score_segment(

@@ -59,7 +59,7 @@ def tune_vector_index(index: faiss.Index) -> None:
     """Set search parameters that are saved with the index (nprobe, efSearch) and keep ids reconstructable."""
     ivf = faiss.try_extract_index_ivf(index)
     if ivf is not None:
-        if ivf.direct_map.type == faiss.DirectMap.NoMap:
+        if ivf.direct_map.type == faiss.DirectMap.NoMap:  # type: ignore[attr-defined]
             ivf.make_direct_map()  # the searcher reconstructs vectors by sentence id
         if ivf.nprobe <= 1:
             ivf.nprobe = min(ivf.nlist, max(MIN_NPROBE, round(ivf.nlist * NPROBE_FRACTION)))
@@ -115,9 +115,9 @@ def describe(index: faiss.Index) -> str:
     if isinstance(index, faiss.IndexFlat):
         return FLAT
     if isinstance(index, faiss.IndexHNSW):
-        return f"HNSW{index.hnsw.nb_neighbors(1)}"
-    ivf = faiss.try_extract_index_ivf(index)
-    ivf = faiss.downcast_index(ivf) if ivf is not None else None
+        return f"HNSW{index.hnsw.nb_neighbors(1)}"  # type: ignore[attr-defined]
+    found = faiss.try_extract_index_ivf(index)
+    ivf = faiss.downcast_index(found) if found is not None else None
     if isinstance(ivf, faiss.IndexIVFScalarQuantizer):
         codes = {faiss.ScalarQuantizer.QT_fp16: "SQfp16", faiss.ScalarQuantizer.QT_8bit: "SQ8"}
         return f"IVF{ivf.nlist},{codes.get(ivf.sq.qtype, 'SQ')}"

@@ -125,9 +125,8 @@ class Registry:
             ent = self.entities.get(key) or self._person_ending(words) or self._get(key, np.text, "person")
             ent.add_alias(np.name_words[-1])
         else:
-            ent = self._person_called(key) or self.entities.get(key)
-            if ent is None:
-                ent = self._get(key, np.text, "person" if np.person else "organization")
+            known = self._person_called(key) or self.entities.get(key)
+            ent = known if known is not None else self._get(key, np.text, "person" if np.person else "organization")
         ent.add_alias(np.text)
         ent.add_descriptions(np.descriptions)
         if ent.kind == "person" and np.gender and ent.gender is None:
@@ -150,9 +149,10 @@ class Registry:
     def _role(self, np: NP) -> Entity:
         """ "the diplomat", "the alliance leader", "a spokesman", "the ministry"."""
         mods = list(np.mods)
-        named_possessor = np.possessor is not None and np.possessor.kind == "name"
-        if named_possessor:
-            mods.extend(normalize_key(w) for w in np.possessor.name_words)
+        possessor = np.possessor if np.possessor is not None and np.possessor.kind == "name" else None
+        named_possessor = possessor is not None
+        if possessor is not None:
+            mods.extend(normalize_key(w) for w in possessor.name_words)
         ent = None if np.det in INDEFINITE else self._described(np.head, mods, np.kind)
         if ent is None and np.kind == "org" and np.head in GENERIC_ORGS and np.det not in INDEFINITE:
             ent = self._latest_named_org()
