@@ -65,6 +65,20 @@ def question_in(message: Message, bot_username: str, bot_id: int) -> str | None:
     return mention.sub(" ", text).strip() if mention else text.strip()
 
 
+def inline_offset(text: str | None) -> int:
+    """Return the page offset an inline query continues from: the bot's own ASCII digits, else 0 (first page).
+
+    The offset comes back from the client, so anything else ("²", "٣", "-1", a 30-digit number) starts over.
+    """
+    text = text or ""
+    if not (text.isascii() and text.isdecimal() and len(text) <= 6):
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
 class NewsBot:
     """The bot's behaviour: answers questions from an IndexProvider, one handler per kind of update."""
 
@@ -317,7 +331,7 @@ class NewsBot:
         if not text or self._admit(update, self.inline_flood) is not Verdict.ALLOW:
             await query.answer([], cache_time=5)
             return
-        offset = int(query.offset) if query.offset.isdigit() else 0
+        offset = inline_offset(query.offset)
         try:
             result = await self.search(text, offset, INLINE_PAGE)
         except QuestionError as exc:
@@ -350,7 +364,13 @@ class NewsBot:
 
     # -------------------------------------------------------------------- errors
     async def on_error(self, update: object, context: Context) -> None:
-        """The one error handler: log the traceback, tell the user in one line."""
+        """The one error handler: log the traceback, tell the user in one line; it never raises itself."""
+        try:
+            await self._report_error(update, context)
+        except Exception:  # e.g. a Bot API reply PTB cannot parse (TypeError): log it, never hand it back to PTB
+            log.exception("the error handler failed")
+
+    async def _report_error(self, update: object, context: Context) -> None:
         error = context.error
         if update is None and isinstance(error, NetworkError):
             log.warning("Telegram is unreachable: %s", error)  # polling retries by itself
@@ -366,10 +386,10 @@ class NewsBot:
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         if update.callback_query is not None:
-            with contextlib.suppress(TelegramError):
+            with contextlib.suppress(Exception):
                 await update.callback_query.answer()
         chat_id = update.effective_chat.id
         try:
             await deliver(lambda: context.bot.send_message(chat_id, texts.SORRY), attempts=2)
-        except TelegramError:
-            log.warning("could not tell chat %s about the error", update.effective_chat.id)
+        except Exception as exc:  # TelegramError, or a reply that could not be parsed
+            log.warning("could not tell chat %s about the error: %s: %s", chat_id, type(exc).__name__, exc)
