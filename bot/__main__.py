@@ -60,16 +60,23 @@ def _setup_logging(verbose: bool, token: str | None, terminal: bool) -> None:
     show_default=True,
     envvar="NEWSBOT_LISTEN",
     show_envvar=True,
-    help="Webhook bind address.",
+    help="Bind address of the HTTP server (/healthz, /metrics and, in webhook mode, the webhook).",
 )
 @click.option(
-    "--port", default=8080, show_default=True, type=int, envvar="NEWSBOT_PORT", show_envvar=True, help="Webhook port."
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    envvar="NEWSBOT_PORT",
+    show_envvar=True,
+    help="Port of the HTTP server (0: any free port, logged at start).",
 )
 @click.option(
     "--secret-token",
     envvar="TELEGRAM_WEBHOOK_SECRET",
     show_envvar=True,
-    help="Secret Telegram must send in each webhook request (X-Telegram-Bot-Api-Secret-Token).",
+    help="Secret Telegram must send in each webhook request (X-Telegram-Bot-Api-Secret-Token); "
+    "without one, a random secret is made for the run. Replicas need a shared one.",
 )
 @click.option(
     "--reload-interval",
@@ -100,6 +107,13 @@ def main(
     terminal = terminal or not token
     if webhook_url and not terminal and not webhook_url.startswith("https://"):
         raise click.ClickException(f"The webhook URL must start with https:// (Telegram requires it): {webhook_url}")
+    if webhook_url and not terminal:
+        from .serve import webhook_secret
+
+        try:
+            webhook_secret(secret_token)
+        except ValueError as exc:
+            raise click.ClickException(f"TELEGRAM_WEBHOOK_SECRET / --secret-token: {exc}.") from None
     _setup_logging(verbose, token, terminal)
     if terminal and sys.stderr.isatty():
         click.echo("Loading the index…", err=True)
@@ -113,7 +127,7 @@ def main(
         elif webhook_url:
             _webhook(token, provider, api_base_url, webhook_url, listen, port, secret_token, reload_interval)
         else:
-            _polling(token, provider, api_base_url, reload_interval)
+            _polling(token, provider, api_base_url, listen, port, reload_interval)
     finally:
         provider.close()
 
@@ -130,14 +144,17 @@ def _terminal(provider: IndexProvider, show_hint: bool) -> None:
         click.echo()
 
 
-def _polling(token: str, provider: IndexProvider, api_base_url: str | None, reload_interval: float) -> None:
-    from .app import ALLOWED_UPDATES, build_application
+def _polling(
+    token: str, provider: IndexProvider, api_base_url: str | None, listen: str, port: int, reload_interval: float
+) -> None:
+    from .app import build_application
+    from .serve import serve_polling
 
     app = build_application(
         token, provider, api_base_url, reload_interval=reload_interval, reload_on_sighup=hasattr(signal, "SIGHUP")
     )
-    with _telegram_errors(api_base_url):
-        app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    with _telegram_errors(api_base_url), _listening(listen, port):
+        asyncio.run(serve_polling(app, listen, port))
 
 
 def _webhook(
@@ -151,7 +168,7 @@ def _webhook(
     reload_interval: float,
 ) -> None:
     from .app import build_application
-    from .webhook import serve_webhook
+    from .serve import serve_webhook
 
     app = build_application(
         token,
@@ -161,8 +178,22 @@ def _webhook(
         reload_on_sighup=hasattr(signal, "SIGHUP"),
         polling=False,
     )
-    with _telegram_errors(api_base_url):
+    with _telegram_errors(api_base_url), _listening(listen, port):
         asyncio.run(serve_webhook(app, webhook_url, listen, port, secret_token))
+
+
+@contextlib.contextmanager
+def _listening(listen: str, port: int) -> Iterator[None]:
+    """Turn a port that cannot be bound into one line."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise click.ClickException(
+            f"Cannot serve HTTP (/healthz, /metrics) on {listen}:{port}: {exc.strerror}; "
+            "choose another with --port or NEWSBOT_PORT (0: any free port)."
+        ) from None
 
 
 @contextlib.contextmanager

@@ -34,7 +34,8 @@ from index.errors import QuestionError
 from . import texts
 from .delivery import deliver
 from .flood import FloodGuard, Verdict
-from .paging import QuestionStore, more_data, parse_more
+from .metrics import Metrics
+from .paging import QuestionStore, inline_offset, more_data, parse_more
 from .reload import IndexProvider
 from .render import escape, render_answer, render_sources, result_html
 
@@ -65,20 +66,6 @@ def question_in(message: Message, bot_username: str, bot_id: int) -> str | None:
     return mention.sub(" ", text).strip() if mention else text.strip()
 
 
-def inline_offset(text: str | None) -> int:
-    """Return the page offset an inline query continues from: the bot's own ASCII digits, else 0 (first page).
-
-    The offset comes back from the client, so anything else ("²", "٣", "-1", a 30-digit number) starts over.
-    """
-    text = text or ""
-    if not (text.isascii() and text.isdecimal() and len(text) <= 6):
-        return 0
-    try:
-        return int(text)
-    except ValueError:
-        return 0
-
-
 class NewsBot:
     """The bot's behaviour: answers questions from an IndexProvider, one handler per kind of update."""
 
@@ -89,6 +76,7 @@ class NewsBot:
         flood: FloodGuard | None = None,
         inline_flood: FloodGuard | None = None,
         questions: QuestionStore | None = None,
+        metrics: Metrics | None = None,
         page_size: int = PAGE_SIZE,
         workers: int | None = None,
         typing_after: float = TYPING_AFTER,
@@ -98,6 +86,7 @@ class NewsBot:
         # Inline queries arrive while people type, so they get a looser limit of their own.
         self.inline_flood = inline_flood or FloodGuard(burst=30, period=30.0)
         self.questions = questions or QuestionStore()
+        self.metrics = metrics or Metrics(provider)
         self.page_size = page_size
         self.typing_after = typing_after
         self._workers = workers or min(16, (os.cpu_count() or 2) + 4)
@@ -171,6 +160,7 @@ class NewsBot:
             return False
         user_id = update.effective_user.id if update.effective_user else None
         log.info("flood: user=%s verdict=%s", user_id, verdict.value)
+        self.metrics.refusals.labels(reason="flood").inc()
         if verdict is Verdict.WARN and message is not None:
             wait = self.flood.retry_after(user_id or 0)
             await self._reply(message, texts.slow_down(wait))
@@ -252,14 +242,15 @@ class NewsBot:
                 result = await self._search_showing_typing(message.chat_id, question, 0, context)
             except QuestionError as exc:
                 await self._reply(message, escape(str(exc)))
-                outcome, shown, total = "refused", 0, 0
+                outcome, shown, total = "bad_question", 0, 0
             else:
                 page = render_answer(result)
                 markup = None
                 if page.next_offset is not None:
                     markup = self._more_button(self.questions.add(result.question), page.next_offset, page.remaining)
                 await self._reply(message, page.html, markup)
-                outcome, shown, total = ("answered" if result.answered else "nothing-found"), page.shown, result.total
+                outcome, shown, total = ("answered" if result.answered else "nothing_found"), page.shown, result.total
+        self.metrics.question(outcome, time.perf_counter() - started)
         log.info(
             "question user=%s chat=%s %s results=%d/%d ms=%.0f q=%r",
             user.id if user else None, message.chat_id, outcome, shown, total,
@@ -309,6 +300,7 @@ class NewsBot:
             self.questions.release(qid, offset)  # let the button be pressed again
             raise
         await self._drop_button(query)
+        self.metrics.question("answered" if result.answered else "nothing_found", time.perf_counter() - started)
         log.info(
             "more user=%s chat=%s offset=%d results=%d/%d ms=%.0f q=%r",
             query.from_user.id, chat_id, offset, page.shown, result.total, (time.perf_counter() - started) * 1000,
@@ -371,6 +363,7 @@ class NewsBot:
             log.exception("the error handler failed")
 
     async def _report_error(self, update: object, context: Context) -> None:
+        self.metrics.errors.inc()
         error = context.error
         if update is None and isinstance(error, NetworkError):
             log.warning("Telegram is unreachable: %s", error)  # polling retries by itself

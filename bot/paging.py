@@ -1,4 +1,7 @@
-"""The "More" button: recent questions kept under short ids, since callback data is limited to 64 bytes."""
+"""Paging: the questions behind "More" buttons, and the offsets inline queries continue from.
+
+Callback data is limited to 64 bytes, so a button carries a short id of its question, kept here.
+"""
 
 from __future__ import annotations
 
@@ -72,3 +75,17 @@ def parse_more(data: str | None) -> tuple[str, int] | None:
     """Return (question id, offset) from a "More" button's callback data, or None when it is not one."""
     match = _DATA.match(data or "")
     return (match.group(1), int(match.group(2))) if match else None
+
+
+def inline_offset(text: str | None) -> int:
+    """Return the page offset an inline query continues from: the bot's own ASCII digits, else 0 (first page).
+
+    The offset comes back from the client, so anything else ("²", "٣", "-1", a 30-digit number) starts over.
+    """
+    text = text or ""
+    if not (text.isascii() and text.isdecimal() and len(text) <= 6):
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        return 0

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 import pytest
+from telegram.ext import AIORateLimiter
 
 from bot import texts
 from bot.app import build_application, running
+from bot.flood import FloodGuard
+from bot.handlers import NewsBot
 from bot.reload import IndexProvider
+from bot.serve import serve_polling
+from bot.updates import BoundedUpdateProcessor
 from index.ask.answer import Answer
 from testkit.fake_telegram import FakeTelegram, SentMessage, run_async
 
@@ -91,3 +98,61 @@ def test_the_error_handler_survives_a_reply_the_client_cannot_parse(
     assert len(errors) == 1 and "index exploded" in str(errors[0].exc_info[1])
     told = any("could not tell chat" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
     assert told == (odd_result is not True)  # PTB takes a bare `true` as a sent message
+
+
+# ------------------------------------------------------------------------------ polling: health and metrics
+def test_polling_mode_serves_health_and_metrics_on_a_local_port(
+    fake_telegram: FakeTelegram, provider: IndexProvider
+) -> None:
+    fake = fake_telegram
+    bot = NewsBot(provider, flood=FloodGuard(burst=1, period=60))
+
+    async def scenario() -> tuple[dict, str]:
+        app = build_application(fake.token, provider, fake.base_url, news_bot=bot, reload_interval=0)
+        stop, ready = asyncio.Event(), asyncio.get_running_loop().create_future()
+        server = asyncio.create_task(serve_polling(app, "127.0.0.1", 0, stop=stop, ready=ready, handle_signals=False))
+        port = await asyncio.wait_for(ready, 10)
+        try:
+            await ask(fake, ALICE, POLYANSKY)
+            await ask(fake, ALICE, POLYANSKY)  # over the flood limit: "slow down"
+            await ask(fake, 1002, "How do penguins knit scarves?")
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+                return (await client.get("/healthz")).json(), (await client.get("/metrics")).text
+        finally:
+            stop.set()
+            await asyncio.wait_for(server, 10)
+
+    health, metrics = run_async(scenario())
+    assert health["status"] == "ok" and health["mode"] == "polling" and health["index"]["build_id"]
+    assert 'newsbot_questions_total{outcome="answered"} 1.0' in metrics
+    assert 'newsbot_questions_total{outcome="nothing_found"} 1.0' in metrics
+    assert 'newsbot_refusals_total{reason="flood"} 1.0' in metrics
+    assert 'newsbot_refusals_total{reason="nothing_found"} 1.0' in metrics
+    assert "newsbot_answer_seconds_count 2.0" in metrics
+
+
+def test_outgoing_messages_go_through_ptbs_rate_limiter(fake_telegram: FakeTelegram, provider: IndexProvider) -> None:
+    app = build_application(fake_telegram.token, provider, fake_telegram.base_url)
+    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    assert not isinstance(build_application("1:x", provider, rate_limit=False).bot.rate_limiter, AIORateLimiter)
+
+
+def test_updates_beyond_the_global_bound_are_shed() -> None:
+    shed: list[object] = []
+    processor = BoundedUpdateProcessor(concurrent=2, queued=3, on_shed=shed.append)
+    release = asyncio.Event()
+    done: list[int] = []
+
+    async def handle(n: int) -> None:
+        await release.wait()
+        done.append(n)
+
+    async def scenario() -> None:
+        tasks = [asyncio.create_task(processor.process_update(n, handle(n))) for n in range(8)]
+        await asyncio.sleep(0.1)
+        assert processor.pending == 5 and processor.full
+        release.set()
+        await asyncio.gather(*tasks)
+
+    run_async(scenario())
+    assert sorted(done) == [0, 1, 2, 3, 4] and shed == [5, 6, 7] and processor.pending == 0
