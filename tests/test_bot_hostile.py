@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +19,7 @@ from bot import texts
 from bot.app import build_application, running
 from bot.flood import FloodGuard
 from bot.handlers import NewsBot
+from bot.paging import QuestionStore
 from bot.reload import IndexProvider
 from bot.serve import serve_polling
 from bot.updates import BoundedUpdateProcessor
@@ -25,6 +29,7 @@ from testkit.fake_telegram import FakeTelegram, SentMessage, run_async
 pytestmark = pytest.mark.timeout(60)
 
 ALICE = 1001
+REPO = Path(__file__).resolve().parent.parent
 POLYANSKY = "What did Polyansky say?"
 
 
@@ -156,3 +161,64 @@ def test_updates_beyond_the_global_bound_are_shed() -> None:
 
     run_async(scenario())
     assert sorted(done) == [0, 1, 2, 3, 4] and shed == [5, 6, 7] and processor.pending == 0
+
+
+# ------------------------------------------------------------------------------------- "More" after a restart
+def test_more_buttons_keep_working_after_a_restart(
+    fake_telegram: FakeTelegram, provider: IndexProvider, tmp_path: Path
+) -> None:
+    fake = fake_telegram
+    db = tmp_path / "questions.sqlite"
+
+    async def scenario() -> tuple[SentMessage, SentMessage, str | None]:
+        first_run = QuestionStore(db)
+        async with serving(fake, provider, news_bot=NewsBot(provider, questions=first_run)):
+            first = await ask(fake, ALICE, POLYANSKY)
+        first_run.close()
+        second_run = QuestionStore(db)  # a new process, or the next replica of a rolling deploy
+        try:
+            async with serving(fake, provider, news_bot=NewsBot(provider, questions=second_run)):
+                data = first.buttons[0]["callback_data"]
+                fake.push_callback(ALICE, first.message_id, data)
+                more = (await fake.wait_for_messages_async(ALICE, 2, timeout=10))[1]
+                again = fake.push_callback(ALICE, first.message_id, data)  # a second tap sends nothing twice
+                await fake.wait_until_async(lambda: fake.callback_answer(again) is not None)
+                return first, more, fake.callback_answer(again).get("text")
+        finally:
+            second_run.close()
+
+    first, more, again = run_async(scenario())
+    assert first.plain_text.startswith("What Dmitry Polyansky said — 1–5 of ") and first.buttons
+    assert more.plain_text.startswith("What Dmitry Polyansky said — 6–")
+    assert again == texts.ALREADY_SHOWN
+
+
+def test_the_question_store_forgets_the_least_recently_used_beyond_its_capacity(tmp_path: Path) -> None:
+    store = QuestionStore(tmp_path / "q.sqlite", capacity=50)
+    kept = store.add("kept")
+    ids = [store.add(f"question {n}") for n in range(30)]
+    assert store.get(kept) == "kept"  # used again: now newer than those 30
+    ids += [store.add(f"question {n}") for n in range(30, 60)]
+    store.close()
+    store = QuestionStore(tmp_path / "q.sqlite", capacity=50)
+    remembered = [qid for qid in ids if store.get(qid) is not None]
+    assert store.get(kept) == "kept"
+    assert 40 <= len(remembered) < 50 and remembered == ids[-len(remembered) :]
+    store.close()
+
+
+def test_an_unusable_questions_file_is_one_line_and_exit_1(real_index: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
+    env.update(NEWSBOT_LOG_FILE=os.devnull, NEWSBOT_PORT="0", PYTHONPATH=str(REPO), TELEGRAM_BOT_TOKEN="1:x")
+    not_sqlite = tmp_path / "questions.sqlite"
+    not_sqlite.write_bytes(b"this is not a database" * 100)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--index-dir", str(real_index), "--questions-db", str(not_sqlite)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f"Error: Cannot use {not_sqlite} for the questions")
