@@ -123,4 +123,4 @@ def evaluate(questions: Path, as_json: bool, details: bool, index_dir: Path, mod
     click.echo(format_table(report))
     if details:
         click.echo()
-        click.echo(report.details())
+        click.echo(printable(report.details()))
