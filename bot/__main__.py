@@ -7,9 +7,11 @@ import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from telegram.error import InvalidToken, NetworkError
@@ -21,7 +23,12 @@ from index.logs import setup_logging
 
 from .reload import DEFAULT_RELOAD_INTERVAL, IndexProvider
 
+if TYPE_CHECKING:
+    from .handlers import NewsBot
+    from .paging import QuestionStore
+
 ENV_TOKEN = "TELEGRAM_BOT_TOKEN"
+QUESTIONS_FILE = "bot-questions.sqlite"
 ENV_API_BASE_URL = "TELEGRAM_API_BASE_URL"
 CONNECT_HINT = (
     f"Telegram is not connected: {ENV_TOKEN} is not set. To serve this bot on Telegram, create a bot with "
@@ -60,16 +67,31 @@ def _setup_logging(verbose: bool, token: str | None, terminal: bool) -> None:
     show_default=True,
     envvar="NEWSBOT_LISTEN",
     show_envvar=True,
-    help="Webhook bind address.",
+    help="Bind address of the HTTP server (/healthz, /metrics and, in webhook mode, the webhook).",
 )
 @click.option(
-    "--port", default=8080, show_default=True, type=int, envvar="NEWSBOT_PORT", show_envvar=True, help="Webhook port."
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    envvar="NEWSBOT_PORT",
+    show_envvar=True,
+    help="Port of the HTTP server (0: any free port, logged at start).",
 )
 @click.option(
     "--secret-token",
     envvar="TELEGRAM_WEBHOOK_SECRET",
     show_envvar=True,
-    help="Secret Telegram must send in each webhook request (X-Telegram-Bot-Api-Secret-Token).",
+    help="Secret Telegram must send in each webhook request (X-Telegram-Bot-Api-Secret-Token); "
+    "without one, a random secret is made for the run. Replicas need a shared one.",
+)
+@click.option(
+    "--questions-db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="NEWSBOT_QUESTIONS_DB",
+    show_envvar=True,
+    help=f"SQLite file of the questions behind 'More' buttons, so that they work after a restart "
+    f"[default: {QUESTIONS_FILE} in the index folder].",
 )
 @click.option(
     "--reload-interval",
@@ -88,6 +110,7 @@ def main(
     listen: str,
     port: int,
     secret_token: str | None,
+    questions_db: Path | None,
     reload_interval: float,
     verbose: bool,
 ) -> None:
@@ -100,6 +123,13 @@ def main(
     terminal = terminal or not token
     if webhook_url and not terminal and not webhook_url.startswith("https://"):
         raise click.ClickException(f"The webhook URL must start with https:// (Telegram requires it): {webhook_url}")
+    if webhook_url and not terminal:
+        from .serve import webhook_secret
+
+        try:
+            webhook_secret(secret_token)
+        except ValueError as exc:
+            raise click.ClickException(f"TELEGRAM_WEBHOOK_SECRET / --secret-token: {exc}.") from None
     _setup_logging(verbose, token, terminal)
     if terminal and sys.stderr.isatty():
         click.echo("Loading the index…", err=True)
@@ -110,12 +140,35 @@ def main(
     try:
         if terminal:
             _terminal(provider, show_hint=not token)
-        elif webhook_url:
-            _webhook(token, provider, api_base_url, webhook_url, listen, port, secret_token, reload_interval)
-        else:
-            _polling(token, provider, api_base_url, reload_interval)
+            return
+        from .handlers import NewsBot
+
+        with _question_store(questions_db or provider.root / QUESTIONS_FILE) as questions:
+            bot = NewsBot(provider, questions=questions)
+            if webhook_url:
+                _webhook(token, bot, api_base_url, webhook_url, listen, port, secret_token, reload_interval)
+            else:
+                _polling(token, bot, api_base_url, listen, port, reload_interval)
     finally:
         provider.close()
+
+
+@contextlib.contextmanager
+def _question_store(path: Path) -> Iterator[QuestionStore]:
+    """Open the questions file of the "More" buttons, or say in one line why it cannot be used."""
+    from .paging import QuestionStore
+
+    try:
+        store = QuestionStore(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise click.ClickException(
+            f"Cannot use {path} for the questions behind 'More' buttons ({exc}); choose another file with "
+            "--questions-db or NEWSBOT_QUESTIONS_DB."
+        ) from None
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _terminal(provider: IndexProvider, show_hint: bool) -> None:
@@ -130,19 +183,27 @@ def _terminal(provider: IndexProvider, show_hint: bool) -> None:
         click.echo()
 
 
-def _polling(token: str, provider: IndexProvider, api_base_url: str | None, reload_interval: float) -> None:
-    from .app import ALLOWED_UPDATES, build_application
+def _polling(
+    token: str, bot: NewsBot, api_base_url: str | None, listen: str, port: int, reload_interval: float
+) -> None:
+    from .app import build_application
+    from .serve import serve_polling
 
     app = build_application(
-        token, provider, api_base_url, reload_interval=reload_interval, reload_on_sighup=hasattr(signal, "SIGHUP")
+        token,
+        bot.provider,
+        api_base_url,
+        news_bot=bot,
+        reload_interval=reload_interval,
+        reload_on_sighup=hasattr(signal, "SIGHUP"),
     )
-    with _telegram_errors(api_base_url):
-        app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    with _telegram_errors(api_base_url), _listening(listen, port):
+        asyncio.run(serve_polling(app, listen, port))
 
 
 def _webhook(
     token: str,
-    provider: IndexProvider,
+    bot: NewsBot,
     api_base_url: str | None,
     webhook_url: str,
     listen: str,
@@ -151,18 +212,33 @@ def _webhook(
     reload_interval: float,
 ) -> None:
     from .app import build_application
-    from .webhook import serve_webhook
+    from .serve import serve_webhook
 
     app = build_application(
         token,
-        provider,
+        bot.provider,
         api_base_url,
+        news_bot=bot,
         reload_interval=reload_interval,
         reload_on_sighup=hasattr(signal, "SIGHUP"),
         polling=False,
     )
-    with _telegram_errors(api_base_url):
+    with _telegram_errors(api_base_url), _listening(listen, port):
         asyncio.run(serve_webhook(app, webhook_url, listen, port, secret_token))
+
+
+@contextlib.contextmanager
+def _listening(listen: str, port: int) -> Iterator[None]:
+    """Turn a port that cannot be bound into one line."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise click.ClickException(
+            f"Cannot serve HTTP (/healthz, /metrics) on {listen}:{port}: {exc.strerror}; "
+            "choose another with --port or NEWSBOT_PORT (0: any free port)."
+        ) from None
 
 
 @contextlib.contextmanager

@@ -8,11 +8,13 @@ import datetime as dt
 import logging
 import signal
 from collections.abc import AsyncIterator
+from typing import Any, cast
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -25,6 +27,7 @@ from telegram.ext import (
 from .handlers import NewsBot
 from .paging import PREFIX
 from .reload import DEFAULT_RELOAD_INTERVAL, IndexProvider
+from .updates import BoundedUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,9 @@ COMMANDS = (
     BotCommand("start", "What I know"),
 )
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY)
+NEWS_BOT = "newsbot"  # the key of the NewsBot in application.bot_data
+# Retries on Telegram's flood control (429 RetryAfter) after waiting as told; AIORateLimiter does them.
+RETRY_AFTER_RETRIES = 3
 # Loggers that write API URLs (which contain the token): PTB's bots at DEBUG, httpx and httpcore at INFO and DEBUG.
 TOKEN_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "httpx", "httpcore")
 
@@ -76,15 +82,19 @@ def build_application(
     reload_on_sighup: bool = False,
     polling: bool = True,
     concurrent_updates: int = 256,
+    queued_updates: int = 1024,
     connection_pool_size: int = 64,
     pool_timeout: float = 5.0,
+    rate_limit: bool = True,
 ) -> Application:
     """Return the bot's Application, talking to base_url (Telegram's own server by default).
 
     The index is watched for new builds every reload_interval seconds (0: never) and, with reload_on_sighup,
-    reloaded on SIGHUP. Up to concurrent_updates updates are handled at once; they share connection_pool_size
-    connections to the Bot API (a burst of replies waits up to pool_timeout seconds for one). With polling=False
-    there is no Updater: updates come from a webhook (see bot.webhook).
+    reloaded on SIGHUP. Up to concurrent_updates updates are handled at once and up to queued_updates more wait;
+    further ones are shed (see bot.updates). They share connection_pool_size connections to the Bot API (a burst of
+    replies waits up to pool_timeout seconds for one). Outgoing messages keep to Telegram's limits (30 a second,
+    20 a minute per group) through PTB's AIORateLimiter, which also waits out and retries flood control, unless
+    rate_limit is False. With polling=False there is no Updater: updates come from a webhook (see bot.serve).
     """
     for noisy in ("httpx", "httpcore"):  # they log every request URL, and those contain the token
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -127,17 +137,30 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
-        .concurrent_updates(concurrent_updates)
+        .concurrent_updates(
+            BoundedUpdateProcessor(concurrent_updates, queued_updates, on_shed=lambda _: bot.metrics.updates_shed.inc())
+        )
         .connection_pool_size(connection_pool_size)
         .pool_timeout(pool_timeout)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    if rate_limit:
+        builder = cast(Any, builder).rate_limiter(AIORateLimiter(max_retries=RETRY_AFTER_RETRIES))
     if not polling:
         builder = builder.updater(None)
     app = builder.build()
+    app.bot_data[NEWS_BOT] = bot
     add_handlers(app, bot)
     return app
+
+
+def news_bot_of(app: Application) -> NewsBot:
+    """Return the NewsBot an application built by build_application serves."""
+    bot = app.bot_data.get(NEWS_BOT)
+    if not isinstance(bot, NewsBot):
+        raise TypeError("the application was not made by build_application")
+    return bot
 
 
 def add_handlers(app: Application, bot: NewsBot) -> None:

@@ -34,7 +34,8 @@ from index.errors import QuestionError
 from . import texts
 from .delivery import deliver
 from .flood import FloodGuard, Verdict
-from .paging import QuestionStore, more_data, parse_more
+from .metrics import Metrics
+from .paging import QuestionStore, inline_offset, more_data, parse_more
 from .reload import IndexProvider
 from .render import escape, render_answer, render_sources, result_html
 
@@ -75,6 +76,7 @@ class NewsBot:
         flood: FloodGuard | None = None,
         inline_flood: FloodGuard | None = None,
         questions: QuestionStore | None = None,
+        metrics: Metrics | None = None,
         page_size: int = PAGE_SIZE,
         workers: int | None = None,
         typing_after: float = TYPING_AFTER,
@@ -84,6 +86,7 @@ class NewsBot:
         # Inline queries arrive while people type, so they get a looser limit of their own.
         self.inline_flood = inline_flood or FloodGuard(burst=30, period=30.0)
         self.questions = questions or QuestionStore()
+        self.metrics = metrics or Metrics(provider)
         self.page_size = page_size
         self.typing_after = typing_after
         self._workers = workers or min(16, (os.cpu_count() or 2) + 4)
@@ -157,6 +160,7 @@ class NewsBot:
             return False
         user_id = update.effective_user.id if update.effective_user else None
         log.info("flood: user=%s verdict=%s", user_id, verdict.value)
+        self.metrics.refusals.labels(reason="flood").inc()
         if verdict is Verdict.WARN and message is not None:
             wait = self.flood.retry_after(user_id or 0)
             await self._reply(message, texts.slow_down(wait))
@@ -238,14 +242,15 @@ class NewsBot:
                 result = await self._search_showing_typing(message.chat_id, question, 0, context)
             except QuestionError as exc:
                 await self._reply(message, escape(str(exc)))
-                outcome, shown, total = "refused", 0, 0
+                outcome, shown, total = "bad_question", 0, 0
             else:
                 page = render_answer(result)
                 markup = None
                 if page.next_offset is not None:
                     markup = self._more_button(self.questions.add(result.question), page.next_offset, page.remaining)
                 await self._reply(message, page.html, markup)
-                outcome, shown, total = ("answered" if result.answered else "nothing-found"), page.shown, result.total
+                outcome, shown, total = ("answered" if result.answered else "nothing_found"), page.shown, result.total
+        self.metrics.question(outcome, time.perf_counter() - started)
         log.info(
             "question user=%s chat=%s %s results=%d/%d ms=%.0f q=%r",
             user.id if user else None, message.chat_id, outcome, shown, total,
@@ -295,6 +300,7 @@ class NewsBot:
             self.questions.release(qid, offset)  # let the button be pressed again
             raise
         await self._drop_button(query)
+        self.metrics.question("answered" if result.answered else "nothing_found", time.perf_counter() - started)
         log.info(
             "more user=%s chat=%s offset=%d results=%d/%d ms=%.0f q=%r",
             query.from_user.id, chat_id, offset, page.shown, result.total, (time.perf_counter() - started) * 1000,
@@ -317,7 +323,7 @@ class NewsBot:
         if not text or self._admit(update, self.inline_flood) is not Verdict.ALLOW:
             await query.answer([], cache_time=5)
             return
-        offset = int(query.offset) if query.offset.isdigit() else 0
+        offset = inline_offset(query.offset)
         try:
             result = await self.search(text, offset, INLINE_PAGE)
         except QuestionError as exc:
@@ -350,7 +356,14 @@ class NewsBot:
 
     # -------------------------------------------------------------------- errors
     async def on_error(self, update: object, context: Context) -> None:
-        """The one error handler: log the traceback, tell the user in one line."""
+        """The one error handler: log the traceback, tell the user in one line; it never raises itself."""
+        try:
+            await self._report_error(update, context)
+        except Exception:  # e.g. a Bot API reply PTB cannot parse (TypeError): log it, never hand it back to PTB
+            log.exception("the error handler failed")
+
+    async def _report_error(self, update: object, context: Context) -> None:
+        self.metrics.errors.inc()
         error = context.error
         if update is None and isinstance(error, NetworkError):
             log.warning("Telegram is unreachable: %s", error)  # polling retries by itself
@@ -366,10 +379,10 @@ class NewsBot:
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         if update.callback_query is not None:
-            with contextlib.suppress(TelegramError):
+            with contextlib.suppress(Exception):
                 await update.callback_query.answer()
         chat_id = update.effective_chat.id
         try:
             await deliver(lambda: context.bot.send_message(chat_id, texts.SORRY), attempts=2)
-        except TelegramError:
-            log.warning("could not tell chat %s about the error", update.effective_chat.id)
+        except Exception as exc:  # TelegramError, or a reply that could not be parsed
+            log.warning("could not tell chat %s about the error: %s: %s", chat_id, type(exc).__name__, exc)

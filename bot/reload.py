@@ -54,6 +54,7 @@ class IndexProvider:
         self._failed_target = ""
         self._wake: asyncio.Event | None = None
         self.reloads = 0
+        self.reload_failures = 0
 
     @classmethod
     def open(cls, root: Path, model: str | None = None, encoder: Encoder | None = None) -> IndexProvider:
@@ -136,6 +137,7 @@ class IndexProvider:
                 if self._searcher is None:
                     raise
                 self._failed_target = target
+                self.reload_failures += 1
                 expected = isinstance(exc, NewsIndexError)  # says what is wrong in one sentence: no traceback
                 log.warning(
                     "index reload failed, still serving build %s: %s", self.build_id, exc, exc_info=not expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -19,7 +20,11 @@ MAX_MESSAGE = 4096
 # Longest article title or context snippet shown; a sentence itself is only shortened when it alone cannot fit.
 MAX_TITLE = 300
 MAX_CONTEXT = 220
-MAX_URL = 1000  # longer URLs are left out rather than allowed to crowd out the quotes
+MAX_URL = 1000  # longer links (escaped, as sent) are left out rather than allowed to crowd out the quotes
+# Control characters (C0 but tab and newline, DEL, C1) never reach Telegram: tdlib reads NUL as the end of the text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A link keeps none of these: controls, format characters (e.g. right-to-left overrides), separators, surrogates.
+_NOT_IN_URL = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
 # A sentence this short, or one that starts like these, reads better with its neighbours around it.
 SHORT_SENTENCE = 70
 _LEANS_ON_CONTEXT = re.compile(
@@ -46,8 +51,8 @@ def utf16_len(text: str) -> int:
 
 
 def escape(text: str) -> str:
-    """Escape text for Telegram HTML (&, < and >)."""
-    return html.escape(text, quote=False)
+    """Escape text for Telegram HTML (&, < and >), leaving out control characters."""
+    return html.escape(_CONTROL.sub("", text), quote=False)
 
 
 def clip(text: str, budget: int, *, from_start: bool = False) -> str:
@@ -86,11 +91,11 @@ def _cut_at_word(part: str, from_start: bool) -> str:
 
 
 def http_url(url: str | None) -> str | None:
-    """Return url when it is an absolute http(s) link, else None (nothing else becomes a link)."""
+    """Return url when it is an absolute http(s) link that fits, else None (nothing else becomes a link)."""
     if not url:
         return None
     url = url.strip()
-    if len(url) > MAX_URL or any(c.isspace() for c in url):
+    if len(url) > MAX_URL or any(unicodedata.category(c) in _NOT_IN_URL for c in url):
         return None
     try:
         parts = urlsplit(url)
@@ -99,11 +104,18 @@ def http_url(url: str | None) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def href(url: str | None) -> str | None:
+    """Return the escaped href of a link within MAX_URL units as sent, or None: the citation then has no link."""
+    link = http_url(url)
+    escaped = html.escape(link, quote=True) if link else None
+    return escaped if escaped is not None and utf16_len(escaped) <= MAX_URL else None
+
+
 def title_html(title: str, url: str | None, budget: int = MAX_TITLE) -> str:
     """Return an article title in italics, as a link when its URL is an http(s) one."""
-    text = f"<i>{clip(title or 'Untitled article', budget)}</i>"
-    link = http_url(url)
-    return f'<a href="{html.escape(link, quote=True)}">{text}</a>' if link else text
+    text = f"<i>{clip(title, budget) or clip('Untitled article', budget)}</i>"
+    link = href(url)
+    return f'<a href="{link}">{text}</a>' if link else text
 
 
 def format_date(published: str | None) -> str | None:
@@ -189,7 +201,7 @@ def render_answer(answer: Answer, limit: int = MAX_MESSAGE) -> Page:
         if utf16_len(text) <= limit:
             break
     else:  # unreachable while one block is at most limit - 200 units, but never send an oversized message
-        shown, text = 1, clip(answer.results[0].text, limit)
+        shown, text = 1, result_html(answer.results[0], limit)
     following = answer.offset + shown
     remaining = max(answer.total - following, 0)
     return Page(text, shown, following if remaining else None, remaining)

@@ -6,6 +6,7 @@ from typing import TextIO
 
 from index.ask.render import render_text
 from index.errors import QuestionError
+from index.textio import input_lines, printable
 
 from .reload import IndexProvider
 
@@ -34,20 +35,24 @@ def sources_text(provider: IndexProvider) -> str:
         line += f" · {' · '.join(details)}" if details else ""
         line += f" <{doc.url}>" if doc.url else ""
         lines.append(f"- {line}")
-    return "\n".join(lines) or "The corpus holds no articles yet."
+    return printable("\n".join(lines)) or "The corpus holds no articles yet."
 
 
 def chat(provider: IndexProvider, stdin: TextIO, stdout: TextIO, prompt: bool = False) -> None:
     """Answer questions read from stdin until end of input or 'quit'."""
     last: tuple[str, int | None] | None = None  # the last question and where its next page starts (None: no more)
+    lines = input_lines(stdin)
     while True:
         if prompt:
             stdout.write("> ")
             stdout.flush()
-        line = stdin.readline()
-        if not line:
+        line = next(lines, None)
+        if line is None:
             break
-        text = line.strip()
+        if line.error is not None:  # not valid UTF-8: say so, and go on with the next line
+            stdout.write(f"{line.error[0].upper()}{line.error[1:]}.\n")
+            continue
+        text = line.text.strip()
         if not text:
             continue
         command = text.lower()
@@ -70,7 +75,7 @@ def chat(provider: IndexProvider, stdin: TextIO, stdout: TextIO, prompt: bool = 
         try:
             answer = provider.answer(question, limit=PAGE_SIZE, offset=offset)
         except QuestionError as exc:
-            stdout.write(f"{exc}\n")
+            stdout.write(f"{printable(str(exc))}\n")
             continue
         stdout.write(render_text(answer, more_hint=HINT) + "\n")
         following = answer.offset + len(answer.results)

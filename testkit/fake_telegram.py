@@ -395,6 +395,7 @@ class FakeTelegram:
         self._inline_queries: dict[str, JSON] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._failures: dict[str, list[ApiError]] = {}
+        self._odd_results: dict[str, list[Any]] = {}
         self.webhook_url = ""
         self._handlers: dict[str, tuple[str, Callable[[JSON], Any]]] = {
             name.lower(): (name, handler) for name, handler in self._api_table().items()
@@ -682,6 +683,14 @@ class FakeTelegram:
             queue = self._failures.setdefault(method.lower(), [])
             queue.extend(ApiError(error_code, description, parameters) for _ in range(times))
 
+    def respond_next(self, method: str, result: Any, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with ok=true and this raw ``result``, doing nothing.
+
+        Mimics third-party Bot API servers whose replies the client cannot parse (e.g. ``true`` for sendMessage).
+        """
+        with self._cond:
+            self._odd_results.setdefault(method.lower(), []).extend(copy.deepcopy(result) for _ in range(times))
+
     # ------------------------------------------------------------ HTTP entry
     def handle_http(self, path: str, content_type: str, body: bytes) -> tuple[int, JSON]:
         """Serve one request; return (HTTP status, JSON body). Used by the HTTP handler."""
@@ -704,7 +713,8 @@ class FakeTelegram:
                     raise ApiError(404, "Not Found")
                 if injected := self._failures.get(name.lower()):
                     raise injected.pop(0)
-                status, payload = 200, {"ok": True, "result": handler(params)}
+                odd = self._odd_results.get(name.lower())
+                status, payload = 200, {"ok": True, "result": odd.pop(0) if odd else handler(params)}
             except ApiError as error:
                 status, payload = error.code, error.payload()
             self._calls.append(Call(name, params, received_at, status, payload))

@@ -29,7 +29,7 @@ NO_ANSWER = "I found nothing in the corpus about “What is the recipe for borsc
 def bot_env(**extra: str) -> dict[str, str]:
     """The environment for `python -m bot`, without a token unless given one."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
-    env.update(NEWSBOT_LOG_FILE=os.devnull, PYTHONPATH=str(REPO), **extra)
+    env.update(NEWSBOT_LOG_FILE=os.devnull, NEWSBOT_PORT="0", PYTHONPATH=str(REPO), **extra)  # port 0: any free one
     return env
 
 

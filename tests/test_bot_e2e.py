@@ -22,7 +22,7 @@ from bot.flood import FloodGuard
 from bot.handlers import NewsBot
 from bot.reload import IndexProvider
 from bot.render import MAX_MESSAGE
-from bot.webhook import serve_webhook
+from bot.serve import serve_webhook
 from index.ask.answer import Answer
 from index.build.full import build_index
 from index.build.incremental import add_files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..textio import printable
 from .answer import Answer, Result
 from .messages import nothing_found
 
@@ -17,9 +18,12 @@ def cite(result: Result) -> str:
 
 
 def render_text(answer: Answer, more_hint: str = "ask again with --offset {offset}") -> str:
-    """Return an answer as plain text: numbered verbatim sentences, each followed by its source."""
+    """Return an answer as plain text for a terminal: numbered sentences, each followed by its source.
+
+    Escape sequences and control characters in the corpus are left out (`query --json` keeps the verbatim text).
+    """
     if not answer.answered:
-        return answer.message or nothing_found(answer.question)
+        return printable(answer.message or nothing_found(answer.question))
     lines: list[str] = []
     for number, result in enumerate(answer.results, start=answer.offset + 1):
         lines.append(f"{number}. {result.text}")
@@ -28,4 +32,4 @@ def render_text(answer: Answer, more_hint: str = "ask again with --offset {offse
     if remaining > 0:
         hint = more_hint.format(offset=answer.offset + len(answer.results))
         lines.append(f"({remaining} more; {hint})")
-    return "\n".join(lines)
+    return printable("\n".join(lines))

@@ -13,6 +13,7 @@ import click
 from .. import config
 from ..errors import NewsIndexError
 from ..logs import log_path, setup_logging
+from ..textio import printable
 from .options import index_dir_option, model_option
 
 log = logging.getLogger("index")
@@ -46,6 +47,8 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except KeyboardInterrupt:
             raise click.exceptions.Abort() from None
+        except BrokenPipeError:  # stdout's reader left (`| head -1`): click ends quietly
+            raise
         except Exception as exc:
             log.exception("unexpected error in %s", func.__name__)
             raise click.ClickException(
@@ -63,7 +66,7 @@ def show_progress(flag: bool | None) -> bool:
 def print_problems(problems: Sequence[Any]) -> None:
     """Warn about every file (and line) that was skipped."""
     for problem in problems:
-        click.echo(f"warning: skipped {problem}", err=True)
+        click.echo(printable(f"warning: skipped {problem}"), err=True)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 import click
 
 from ..errors import QuestionError
+from ..textio import input_lines, json_line, printable
 from .app import cli, friendly, shared_options
 
 
@@ -67,19 +68,23 @@ def query(question: str | None, as_json: bool, limit: int, offset: int, index_di
         if question is not None:
             _print_answer(answer(searcher, question, limit=limit, offset=offset), as_json, sys.stdout)
             return
-        for line in sys.stdin:
-            if not line.strip():
+        for line in input_lines(sys.stdin):  # a line that does not decode gets an error line; the rest go on
+            if not line.text.strip() and line.error is None:
                 continue
-            try:
-                result = answer(searcher, line, limit=limit, offset=offset)
-            except QuestionError as exc:
+            error = line.error
+            if error is None:
+                try:
+                    result = answer(searcher, line.text, limit=limit, offset=offset)
+                except QuestionError as exc:
+                    error = str(exc)
+            if error is not None:
                 payload: dict[str, Any] = {
-                    "question": line.strip()[:200],
+                    "question": line.text.strip()[:200],
                     "answered": False,
-                    "error": str(exc),
+                    "error": error,
                     "results": [],
                 }
-                click.echo(json.dumps(payload, ensure_ascii=False) if as_json else f"Error: {exc}")
+                click.echo(json_line(payload) if as_json else printable(f"Error: {error}"))
                 continue
             _print_answer(result, as_json, sys.stdout)
             sys.stdout.flush()
@@ -91,7 +96,7 @@ def _print_answer(result: Any, as_json: bool, out: TextIO) -> None:
     from ..ask.render import render_text
 
     if as_json:
-        out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        out.write(json_line(result.to_dict()) + "\n")
     else:
         out.write(render_text(result) + "\n")
 
@@ -118,4 +123,4 @@ def evaluate(questions: Path, as_json: bool, details: bool, index_dir: Path, mod
     click.echo(format_table(report))
     if details:
         click.echo()
-        click.echo(report.details())
+        click.echo(printable(report.details()))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,6 +17,8 @@ import yaml
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 JSONL_SUFFIXES = {".jsonl"}
 METADATA_FIELDS = ("source", "url", "published", "language")
+# Lone UTF-16 surrogates come from escapes such as "\ud800" in JSON or YAML; they cannot be stored or printed.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,8 @@ def load_corpus(folder: Path) -> tuple[list[Article], list[CorpusProblem]]:
     """Load every article file below a folder; bad files are reported, never fatal for the others."""
     folder = Path(folder)
     articles: list[Article] = []
-    problems: list[CorpusProblem] = []
-    for path in sorted(article_files(folder)):
+    files, problems = corpus_files(folder)
+    for path in files:
         found, bad = load_file(path, doc_prefix=_relative_stem(path, folder))
         articles.extend(found)
         problems.extend(bad)
@@ -83,14 +87,37 @@ def load_files(paths: Sequence[Path]) -> tuple[list[Article], list[CorpusProblem
 
 def article_files(folder: Path) -> list[Path]:
     """List the files below a folder that hold articles (hidden and underscore files are skipped)."""
-    suffixes = TEXT_SUFFIXES | JSONL_SUFFIXES
-    return [
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in suffixes
-        and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
-    ]
+    return corpus_files(folder)[0]
+
+
+def corpus_files(folder: Path) -> tuple[list[Path], list[CorpusProblem]]:
+    """List the article files below a folder, sorted; symlinks that lead out of the folder are reported, not followed.
+
+    Files and folders starting with '.' or '_' are skipped silently. A symlink to a folder inside the corpus is not
+    followed either (its files are loaded from where they are).
+    """
+    root = Path(folder).resolve()
+    files: list[Path] = []
+    skipped: list[CorpusProblem] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        base = Path(dirpath)
+        for name in list(dirnames):
+            path = base / name
+            if name.startswith((".", "_")) or path.is_symlink():
+                dirnames.remove(name)
+                if not name.startswith((".", "_")) and not path.resolve().is_relative_to(root):
+                    skipped.append(
+                        CorpusProblem(str(path), "a symlink to a folder outside the corpus folder (not followed)")
+                    )
+        for name in filenames:
+            path = base / name
+            if name.startswith((".", "_")) or path.suffix.lower() not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                skipped.append(CorpusProblem(str(path), "a symlink to a file outside the corpus folder"))
+            elif path.is_file():
+                files.append(path)
+    return sorted(files), skipped
 
 
 def load_file(path: Path, doc_prefix: str | None = None) -> tuple[list[Article], list[CorpusProblem]]:
@@ -98,7 +125,7 @@ def load_file(path: Path, doc_prefix: str | None = None) -> tuple[list[Article],
     path = Path(path)
     prefix = doc_prefix or path.stem
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the text
     except UnicodeDecodeError as exc:
         return [], [CorpusProblem(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
@@ -127,6 +154,10 @@ def parse_text_article(raw: str, doc_id: str, path: str | None = None) -> Articl
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
             raise ValueError(line, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        except RecursionError:
+            raise ValueError(2, "front matter is nested too deeply") from None
+        except (ValueError, OverflowError) as exc:  # e.g. a date that does not exist: 2024-02-30
+            raise ValueError(2, f"front matter holds an impossible value ({exc})") from None
         if not isinstance(loaded, dict):
             raise ValueError(2, "front matter must be 'key: value' lines")
         meta = loaded
@@ -152,9 +183,9 @@ def _make_article(meta: dict[str, Any], text: str, doc_id: str, path: str | None
     if not text[body_start:].strip():
         raise ValueError(None, "article has no text after its title")
     return Article(
-        doc_id=doc_id,
-        title=title,
-        text=text,
+        doc_id=_valid_text(doc_id),
+        title=_valid_text(title),
+        text=_valid_text(text),
         body_start=body_start,
         source=_clean(meta.get("source") or meta.get("publisher")),
         url=_clean(meta.get("url")),
@@ -167,13 +198,17 @@ def _make_article(meta: dict[str, Any], text: str, doc_id: str, path: str | None
 def _load_jsonl(raw: str, path: Path, prefix: str) -> tuple[list[Article], list[CorpusProblem]]:
     articles: list[Article] = []
     problems: list[CorpusProblem] = []
-    for number, line in enumerate(raw.splitlines(), start=1):
+    # Lines end at "\n" only: U+2028, U+0085 and friends are legal inside a JSON string (str.splitlines would cut).
+    for number, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             problems.append(CorpusProblem(str(path), f"not valid JSON ({exc.msg} at column {exc.colno})", number))
+            continue
+        except RecursionError:
+            problems.append(CorpusProblem(str(path), "JSON nested too deeply", number))
             continue
         if not isinstance(record, dict):
             problems.append(CorpusProblem(str(path), "each line must be a JSON object", number))
@@ -190,6 +225,8 @@ def _load_jsonl(raw: str, path: Path, prefix: str) -> tuple[list[Article], list[
             )
         except ValueError as exc:
             problems.append(CorpusProblem(str(path), exc.args[-1], number))
+    if not articles and not problems:
+        problems.append(CorpusProblem(str(path), "holds no articles (the file is empty)"))
     return articles, problems
 
 
@@ -238,10 +275,15 @@ def _is_scalar(value: Any) -> bool:
     return isinstance(value, (str, int, float, dt.date, dt.datetime))
 
 
+def _valid_text(text: str) -> str:
+    """Return text with lone surrogates (from escapes like "\\ud800") replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _clean(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    text = str(value).strip()
+    text = _valid_text(str(value)).strip()
     return text or None
