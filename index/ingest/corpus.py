@@ -6,13 +6,13 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .urls import drop_bad_urls
+from .urls import url_problem
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 JSONL_SUFFIXES = {".jsonl"}
@@ -217,6 +217,21 @@ def dedupe_ids(articles: list[Article], problems: list[CorpusProblem]) -> tuple[
         else:
             seen[article.doc_id] = article
     return list(seen.values()), problems
+
+
+def drop_bad_urls(
+    articles: Sequence[Article], problems: Sequence[CorpusProblem]
+) -> tuple[list[Article], list[CorpusProblem]]:
+    """Keep every article, without a URL that fails urls.check_url; each dropped URL is reported as a problem."""
+    kept: list[Article] = []
+    reported = list(problems)
+    for article in articles:
+        why = url_problem(article.url) if article.url is not None else None
+        kept.append(article if why is None else replace(article, url=None))
+        if why is not None:
+            where = article.path or article.doc_id
+            reported.append(CorpusProblem(where, f"URL of article '{article.doc_id}' ({why}); the article is kept"))
+    return kept, reported
 
 
 def _relative_stem(path: Path, folder: Path) -> str:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-if TYPE_CHECKING:
-    from .corpus import Article, CorpusProblem
 
 MAX_URL_CHARS = 2048
 SCHEMES = ("http", "https")
@@ -71,26 +65,3 @@ def canonical_url(value: str) -> str:
 def is_url(value: str) -> bool:
     """Return whether a command-line input names a URL (http:// or https://) rather than a path."""
     return value.lower().startswith(("http://", "https://"))
-
-
-def drop_bad_urls(
-    articles: Sequence[Article], problems: Sequence[CorpusProblem]
-) -> tuple[list[Article], list[CorpusProblem]]:
-    """Keep every article, without the URLs that fail check_url; each dropped URL is reported as a problem."""
-    from .corpus import CorpusProblem
-
-    kept: list[Article] = []
-    reported = list(problems)
-    for article in articles:
-        why = url_problem(article.url) if article.url is not None else None
-        if why is None:
-            kept.append(article)
-            continue
-        kept.append(dataclasses.replace(article, url=None))
-        reported.append(
-            CorpusProblem(
-                article.path or article.doc_id,
-                f"URL of article '{article.doc_id}' ({why}); the article is kept without it",
-            )
-        )
-    return kept, reported
