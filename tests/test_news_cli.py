@@ -93,7 +93,8 @@ def test_feed_by_url_then_ask_list_readd_remove(
 
     removed = run(runner, "remove", page_url + "?utm_source=rss", "--corpus", str(corpus), *idx)  # the feed's link
     assert removed.exit_code == 0, removed.output
-    assert "Removed 1 article" in removed.output
+    assert "Removed 1 article" in removed.output and "Deleted 1 saved copy" in removed.output
+    assert "Remove the files" not in removed.output
     assert page_url not in run(runner, "list", *idx).output
     assert len(list((corpus / "fetched").rglob("*.md"))) == 3  # its saved copy went too
     assert "Nothing new to add" in run(runner, "add", feed, "--corpus", str(corpus), *idx).output  # stays removed

@@ -86,11 +86,15 @@ def remove(doc_ids: tuple[str, ...], corpus: Path, index_dir: Path, model: str |
 
     started = time.perf_counter()
     report = remove_articles(resolve_refs(index_dir, doc_ids), index_dir)
-    forget_removed(index_dir, corpus, report.removed)
+    deleted = forget_removed(index_dir, corpus, report.removed)
     print_problems(report.problems)
     click.echo(
         f"Removed {len(report.removed)} article{'' if len(report.removed) == 1 else 's'} in "
         f"{time.perf_counter() - started:.1f}s; the index now holds {report.manifest.documents} articles, "
         f"{report.manifest.sentences} sentences."
     )
-    click.echo("Remove the files from the corpus folder too, or the next full build brings them back.")
+    if deleted:
+        copies = "saved copy" if len(deleted) == 1 else "saved copies"
+        click.echo(f"Deleted {len(deleted)} {copies} of extracted articles in {corpus / 'fetched'}.")
+    if len(deleted) < len(report.removed):
+        click.echo("Remove the files from the corpus folder too, or the next full build brings them back.")
