@@ -141,7 +141,10 @@ def _handler(server: NewsServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if body:
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client stopped reading (e.g. at its size cap)
 
         def _stream(self, route: Route, headers: dict[str, str]) -> None:
             self.send_response(route.status)

@@ -161,8 +161,15 @@ def test_watch_rejects_a_bad_interval(runner: CliRunner, fake_index: Path) -> No
     assert result.exit_code == 2 and "not a duration" in result.output
 
 
-def test_version(runner: CliRunner) -> None:
+def test_watch_without_an_index_stops_at_once(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "watch", "http://127.0.0.1:9/feed.xml", "--index-dir", str(tmp_path / "none"))
+    assert result.exit_code == 1 and "No index at" in result.output
+
+
+def test_version_and_log_format_on_both_clis(runner: CliRunner) -> None:
     from bot.__main__ import main as bot_main
 
     assert run(runner, "--version").output.startswith("newsbot-index, version ")
     assert runner.invoke(bot_main, ["--version"]).output.startswith("newsbot, version ")
+    assert "--log-format [text|json]" in runner.invoke(bot_main, ["--help"]).output
+    assert run(runner, "--log-format", "xml", "list").exit_code == 2

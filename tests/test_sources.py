@@ -238,3 +238,29 @@ def test_saved_copy_loads_back_as_the_same_article(site: NewsServer, fetcher: Fe
         [loaded], problems = load_file(path)
         assert not problems
         assert loaded.fingerprint == article.fingerprint and loaded.text == article.text
+
+
+def test_the_internet_cannot_send_us_to_private_addresses() -> None:
+    """A public feed's link or a public page's redirect to loopback/private addresses is refused, never fetched."""
+    import httpx
+
+    from testkit.news_site import rss, rss_item
+
+    public = "http://93.184.216.34"  # a global address; the mock transport never connects anywhere
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        if request.url.path == "/feed.xml":
+            item = rss_item("Internal", "http://127.0.0.1:9/admin", "Tue, 06 May 2025 07:30:00 GMT", "x")
+            return httpx.Response(200, content=rss(public, [item]), headers={"content-type": "application/rss+xml"})
+        if request.url.path == "/go":
+            return httpx.Response(302, headers={"location": "http://10.0.0.5/secret"})
+        return httpx.Response(200, content=b"<html><body><p>secret</p></body></html>")
+
+    with Fetcher(POLICY, transport=httpx.MockTransport(answer)) as client:
+        got = gather([f"{public}/feed.xml", f"{public}/go"], client)
+        assert got.articles == [] and got.failed == 2
+        assert all("refused" in str(p) for p in got.problems)
+        assert asked == [f"{public}/feed.xml", f"{public}/go"]
+        assert client.get("http://127.0.0.1:9/page").status == 200  # an operator may name a local address

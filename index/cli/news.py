@@ -167,7 +167,10 @@ def watch(
     Each poll logs one line (fetched, new, updated, unchanged, failed); feeds that did not change since the last poll
     answer 304 to their ETag / Last-Modified. A running bot picks up every new build by itself.
     """
+    from ..store.layout import current_build
+
     interval = parse_duration(every)
+    current_build(index_dir)  # no index yet: say so now, not at every poll
     stop = threading.Event()
     previous = _on_sigterm(stop)
     _show_info_on_stderr()

@@ -1,12 +1,16 @@
 """Fetch pages and feeds over http(s): a timeout, a size cap, few redirects, a User-Agent naming us, retries.
 
 Every failure becomes one FetchError whose message names the URL; conditional requests (ETag, Last-Modified) let a
-feed that did not change answer 304 without a body.
+feed that did not change answer 304 without a body. What starts on a public address stays on public addresses: a
+redirect (or a feed's link) from the internet to a loopback, private or link-local address is refused, so that a
+feed cannot make the index quote pages of the operator's own network.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,7 +81,9 @@ class Fetcher:
     ) -> None:
         self.policy = policy or FetchPolicy()
         self._sleep = sleep
+        self._public_only = False
         self._client = httpx.Client(
+            event_hooks={"request": [self._check_address]},
             follow_redirects=True,
             max_redirects=self.policy.max_redirects,
             timeout=httpx.Timeout(self.policy.timeout),
@@ -95,12 +101,18 @@ class Fetcher:
         """Close the connections."""
         self._client.close()
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        """Fetch url, retrying transient failures; raise FetchError with a one-line reason otherwise."""
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, public_only: bool = False
+    ) -> Fetched:
+        """Fetch url, retrying transient failures; raise FetchError with a one-line reason otherwise.
+
+        With public_only, or when url is on a public address, every request (redirects too) must go to one.
+        """
         try:
             check_url(url)
         except BadURL as exc:
             raise FetchError(url, str(exc)) from None
+        self._public_only = public_only or is_public_host(httpx.URL(url).host)
         headers = {
             "Accept": "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
             "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -133,6 +145,10 @@ class Fetcher:
             wait *= 2
         raise AssertionError("unreachable")
 
+    def _check_address(self, request: httpx.Request) -> None:
+        if self._public_only and not is_public_host(request.url.host):
+            raise FetchError(str(request.url), "refused: a private or loopback address reached from a public one")
+
     def _once(self, url: str, headers: dict[str, str]) -> Fetched:
         with self._client.stream("GET", url, headers=headers) as response:
             declared = response.headers.get("content-length", "")
@@ -155,6 +171,20 @@ class Fetcher:
                 last_modified=response.headers.get("last-modified"),
                 headers={k.lower(): v for k, v in response.headers.items()},
             )
+
+
+def is_public_host(host: str) -> bool:
+    """Return whether a host is (or resolves only to) global addresses; an unresolvable host counts as public."""
+    host = host.strip("[]")
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return True  # the request itself will fail with a clear reason
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    return all(a.is_global for a in addresses)
 
 
 def _checked(url: str, fetched: Fetched) -> Fetched:

@@ -13,12 +13,13 @@ import os
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..corpus import JSONL_SUFFIXES, TEXT_SUFFIXES, Article, CorpusProblem, dedupe_ids, drop_bad_urls, load_file
 from ..urls import is_url
 from .decode import decode_html
 from .feed import Entry, Feed, NotAFeed, content_article, entry_hints, parse_feed
-from .fetch import Fetched, Fetcher, FetchError
+from .fetch import Fetched, Fetcher, FetchError, is_public_host
 from .html import Hints, NotAnArticle, page_article
 from .state import FeedStates
 
@@ -214,7 +215,7 @@ class _Reader:
             self.out.fail(where, f"holds only a summary, and its link {entry.link} cannot be fetched here")
             return None
         try:
-            fetched = self.fetcher.get(entry.link)
+            fetched = self.fetcher.get(entry.link, public_only=_is_public(feed.url))
         except FetchError as exc:
             self.out.fail(where, f"its page {exc}")
             return None
@@ -235,6 +236,13 @@ def _files_below(folder: Path) -> list[Path]:
             if not name.startswith((".", "_")) and path.suffix.lower() in ARTICLE_SUFFIXES and not path.is_symlink():
                 found.append(path)
     return found
+
+
+def _is_public(feed_url: str | None) -> bool:
+    """A feed on the internet (or in a local file) may only send us to the internet."""
+    if not feed_url or not is_url(feed_url):
+        return True
+    return is_public_host(urlsplit(feed_url).hostname or "")
 
 
 def _remember(feed_url: str, entry: Entry, doc_id: str) -> Callable[[FeedStates], None]:
