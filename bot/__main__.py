@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import click
 from telegram.error import InvalidToken, NetworkError
 
-from index import config
-from index.cli.options import index_dir_option, model_option
+from index import __version__, config
+from index.cli.options import index_dir_option, log_format_option, model_option
 from index.errors import NewsIndexError
 from index.logs import setup_logging
 
@@ -36,8 +36,9 @@ CONNECT_HINT = (
 )
 
 
-def _setup_logging(verbose: bool, token: str | None, terminal: bool) -> None:
-    setup_logging("bot", verbose=verbose, stderr_level=logging.WARNING if terminal else logging.INFO)
+def _setup_logging(verbose: bool, token: str | None, terminal: bool, log_format: str | None = None) -> None:
+    stderr_level = logging.WARNING if terminal else logging.INFO
+    setup_logging("bot", verbose=verbose, stderr_level=stderr_level, log_format=log_format)
     if token:
         from .app import RedactToken
 
@@ -46,6 +47,7 @@ def _setup_logging(verbose: bool, token: str | None, terminal: bool) -> None:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="newsbot")
 @index_dir_option("Index folder (built with `python -m index build`).")
 @model_option("Embedding model [default: the index's].")
 @click.option("--terminal", is_flag=True, help="Chat in the terminal instead of Telegram, even with a token set.")
@@ -101,6 +103,7 @@ def _setup_logging(verbose: bool, token: str | None, terminal: bool) -> None:
     help="Seconds between checks for a new index build (0: only on SIGHUP).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log details to stderr.")
+@log_format_option()
 def main(
     index_dir: Path,
     model: str | None,
@@ -113,6 +116,7 @@ def main(
     questions_db: Path | None,
     reload_interval: float,
     verbose: bool,
+    log_format: str,
 ) -> None:
     """Answer questions about the news with verbatim, cited sentences, on Telegram or in the terminal.
 
@@ -130,7 +134,7 @@ def main(
             webhook_secret(secret_token)
         except ValueError as exc:
             raise click.ClickException(f"TELEGRAM_WEBHOOK_SECRET / --secret-token: {exc}.") from None
-    _setup_logging(verbose, token, terminal)
+    _setup_logging(verbose, token, terminal, log_format)
     if terminal and sys.stderr.isatty():
         click.echo("Loading the index…", err=True)
     try:

@@ -10,20 +10,22 @@ from typing import Any
 
 import click
 
-from .. import config
+from .. import __version__, config
 from ..errors import NewsIndexError
 from ..logs import log_path, setup_logging
 from ..textio import printable
-from .options import index_dir_option, model_option
+from .options import index_dir_option, log_format_option, model_option
 
 log = logging.getLogger("index")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="newsbot-index")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
-def cli(verbose: bool) -> None:
+@log_format_option()
+def cli(verbose: bool, log_format: str) -> None:
     """Build and query the news index: every answer is verbatim sentences from the corpus, with sources."""
-    setup_logging("index", verbose)
+    setup_logging("index", verbose, log_format=log_format)
 
 
 def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,5 +72,5 @@ def print_problems(problems: Sequence[Any]) -> None:
 
 
 def main() -> None:
-    """Run the command line."""
-    cli(prog_name="python -m index")
+    """Run the command line (`python -m index`, or `newsbot-index` when installed)."""
+    cli()

@@ -1,4 +1,4 @@
-"""Commands that change the index: build, add and remove (each holds the index's write lock)."""
+"""Commands that change the index: build and remove (each holds the index's write lock); add is in news.py."""
 
 from __future__ import annotations
 
@@ -67,54 +67,34 @@ def build(
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_PROGRESS
+@click.argument("doc_ids", nargs=-1, required=True, metavar="ID_OR_URL...")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=config.ENV_CORPUS_DIR,
+    default=str(config.DEFAULT_CORPUS_DIR),
+    show_default=True,
+    show_envvar=True,
+    help="Corpus folder: the copies `add` kept in its fetched/ sub-folder are deleted too.",
+)
 @shared_options
 @friendly
-def add(files: tuple[Path, ...], progress: bool | None, index_dir: Path, model: str | None) -> None:
-    """Add article files to the index (same id replaces), embedding only the new articles."""
-    from ..build.incremental import add_articles
-    from ..embed.factory import load_encoder
-    from ..errors import CorpusError
-    from ..ingest.analyse import sample_sentences
-    from ..ingest.corpus import load_files
-    from ..store.manifest import read_manifest
-
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        raise click.ClickException(f"No such file: {', '.join(missing)}")
-    manifest = read_manifest(index_dir)
-    articles, problems = load_files(list(files))
-    if not articles:
-        print_problems(problems)
-        raise CorpusError("No article could be read from " + ", ".join(str(f) for f in files) + ".")
-    started = time.perf_counter()
-    encoder = load_encoder(model or manifest.model, calibration=lambda: sample_sentences(articles))
-    report = add_articles(articles, index_dir, encoder, problems=problems, progress=show_progress(progress))
-    print_problems(report.problems)
-    parts = [f"added {len(report.added)}"] + ([f"replaced {len(report.replaced)}"] if report.replaced else [])
-    click.echo(
-        f"{', '.join(parts).capitalize()} articles ({report.embedded} sentences embedded) in "
-        f"{time.perf_counter() - started:.1f}s; the index now holds {report.manifest.documents} articles, "
-        f"{report.manifest.sentences} sentences."
-    )
-    click.echo("Keep the files in the corpus folder too, so that the next full build includes them.")
-
-
-@cli.command()
-@click.argument("doc_ids", nargs=-1, required=True)
-@shared_options
-@friendly
-def remove(doc_ids: tuple[str, ...], index_dir: Path, model: str | None) -> None:
-    """Remove articles from the index by id (as `query --json` shows them in doc_id)."""
+def remove(doc_ids: tuple[str, ...], corpus: Path, index_dir: Path, model: str | None) -> None:
+    """Remove articles from the index by id (as `list` or `query --json` show it) or by URL."""
     from ..build.incremental import remove_articles
+    from .ingesting import forget_removed, resolve_refs
 
     started = time.perf_counter()
-    report = remove_articles(list(doc_ids), index_dir)
+    report = remove_articles(resolve_refs(index_dir, doc_ids), index_dir)
+    deleted = forget_removed(index_dir, corpus, report.removed)
     print_problems(report.problems)
     click.echo(
         f"Removed {len(report.removed)} article{'' if len(report.removed) == 1 else 's'} in "
         f"{time.perf_counter() - started:.1f}s; the index now holds {report.manifest.documents} articles, "
         f"{report.manifest.sentences} sentences."
     )
-    click.echo("Remove the files from the corpus folder too, or the next full build brings them back.")
+    if deleted:
+        copies = "saved copy" if len(deleted) == 1 else "saved copies"
+        click.echo(f"Deleted {len(deleted)} {copies} of extracted articles in {corpus / 'fetched'}.")
+    if len(deleted) < len(report.removed):
+        click.echo("Remove the files from the corpus folder too, or the next full build brings them back.")

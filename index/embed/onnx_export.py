@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..config import REPO_ROOT
+from ..config import data_home
 from ..errors import ModelError
 from .base import Calibration
 
@@ -29,9 +29,9 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 def default_cache_dir() -> Path:
-    """Return the folder for exported models: $NEWSBOT_MODEL_CACHE, else var/models in the repository."""
+    """Return the folder for exported models: $NEWSBOT_MODEL_CACHE, else <data home>/models (a checkout: var/)."""
     env = os.environ.get(ENV_MODEL_CACHE)
-    return Path(env) if env else REPO_ROOT / "var" / "models"
+    return Path(env) if env else data_home() / "models"
 
 
 class ModelLayout:

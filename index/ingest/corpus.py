@@ -8,11 +8,13 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .urls import url_problem
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 JSONL_SUFFIXES = {".jsonl"}
@@ -34,6 +36,7 @@ class Article:
     published: str | None = None
     language: str | None = None
     path: str | None = None
+    author: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the article as a plain dict."""
@@ -42,10 +45,10 @@ class Article:
     @property
     def fingerprint(self) -> str:
         """Return a hash of everything that affects how the article is indexed."""
-        payload = json.dumps(
-            [self.doc_id, self.title, self.text, self.body_start, *[getattr(self, f) for f in METADATA_FIELDS]],
-            ensure_ascii=False,
-        )
+        fields = [self.doc_id, self.title, self.text, self.body_start, *[getattr(self, f) for f in METADATA_FIELDS]]
+        if self.author is not None:  # only then: articles without an author keep the fingerprints they had
+            fields.append(self.author)
+        payload = json.dumps(fields, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -71,7 +74,7 @@ def load_corpus(folder: Path) -> tuple[list[Article], list[CorpusProblem]]:
         found, bad = load_file(path, doc_prefix=_relative_stem(path, folder))
         articles.extend(found)
         problems.extend(bad)
-    return dedupe_ids(articles, problems)
+    return dedupe_ids(*drop_bad_urls(articles, problems))
 
 
 def load_files(paths: Sequence[Path]) -> tuple[list[Article], list[CorpusProblem]]:
@@ -82,7 +85,7 @@ def load_files(paths: Sequence[Path]) -> tuple[list[Article], list[CorpusProblem
         found, bad = load_file(Path(path))
         articles.extend(found)
         problems.extend(bad)
-    return dedupe_ids(articles, problems)
+    return dedupe_ids(*drop_bad_urls(articles, problems))
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -166,8 +169,14 @@ def parse_text_article(raw: str, doc_id: str, path: str | None = None) -> Articl
     return _make_article(meta, text, doc_id=str(meta.get("id") or doc_id), path=path)
 
 
+def make_article(meta: dict[str, Any], text: str, doc_id: str, path: str | None = None) -> Article:
+    """Return an article from its metadata and verbatim text (ValueError when it has no title or no text)."""
+    return _make_article(meta, text, doc_id=doc_id, path=path)
+
+
 def _make_article(meta: dict[str, Any], text: str, doc_id: str, path: str | None) -> Article:
-    unknown_type = [k for k in ("title", *METADATA_FIELDS) if meta.get(k) is not None and not _is_scalar(meta[k])]
+    fields = ("title", "author", *METADATA_FIELDS)
+    unknown_type = [k for k in fields if meta.get(k) is not None and not _is_scalar(meta[k])]
     if unknown_type:
         raise ValueError(None, f"field '{unknown_type[0]}' must be a single value")
     title_line, body_start = _first_line(text)
@@ -192,6 +201,7 @@ def _make_article(meta: dict[str, Any], text: str, doc_id: str, path: str | None
         published=_clean(meta.get("published") or meta.get("date")),
         language=_clean(meta.get("language")),
         path=path,
+        author=_clean(meta.get("author")),
     )
 
 
@@ -218,7 +228,7 @@ def _load_jsonl(raw: str, path: Path, prefix: str) -> tuple[list[Article], list[
             problems.append(CorpusProblem(str(path), f"missing or empty field '{missing[0]}'", number))
             continue
         text = record["text"]
-        meta = {k: record.get(k) for k in ("title", *METADATA_FIELDS, "publisher", "date")}
+        meta = {k: record.get(k) for k in ("title", "author", *METADATA_FIELDS, "publisher", "date")}
         try:
             articles.append(
                 _make_article(meta, text, doc_id=str(record.get("id") or f"{prefix}:{number}"), path=str(path))
@@ -244,6 +254,21 @@ def dedupe_ids(articles: list[Article], problems: list[CorpusProblem]) -> tuple[
         else:
             seen[article.doc_id] = article
     return list(seen.values()), problems
+
+
+def drop_bad_urls(
+    articles: Sequence[Article], problems: Sequence[CorpusProblem]
+) -> tuple[list[Article], list[CorpusProblem]]:
+    """Keep every article, without a URL that fails urls.check_url; each dropped URL is reported as a problem."""
+    kept: list[Article] = []
+    reported = list(problems)
+    for article in articles:
+        why = url_problem(article.url) if article.url is not None else None
+        kept.append(article if why is None else replace(article, url=None))
+        if why is not None:
+            where = article.path or article.doc_id
+            reported.append(CorpusProblem(where, f"URL of article '{article.doc_id}' ({why}); the article is kept"))
+    return kept, reported
 
 
 def _relative_stem(path: Path, folder: Path) -> str:

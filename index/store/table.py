@@ -18,7 +18,8 @@ from ..ingest.records import SentenceRecord
 _SCHEMA = """
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, body_start INTEGER NOT NULL,
-    source TEXT, url TEXT, published TEXT, language TEXT, path TEXT, fingerprint TEXT NOT NULL, ord INTEGER NOT NULL
+    source TEXT, url TEXT, published TEXT, language TEXT, path TEXT, fingerprint TEXT NOT NULL, ord INTEGER NOT NULL,
+    author TEXT
 );
 CREATE TABLE sentences (
     sid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, paragraph INTEGER NOT NULL, position INTEGER NOT NULL,
@@ -31,8 +32,10 @@ CREATE TABLE speakers (
     doc_id TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (doc_id, key)
 );
 """
-_ARTICLE_FIELDS = ("doc_id", "title", "text", "body_start", "source", "url", "published", "language", "path")
-_DOCUMENT_COLUMNS = "doc_id, title, body_start, source, url, published, language, path, fingerprint, ord"
+_ARTICLE_FIELDS = ("doc_id", "title", "text", "body_start", "source", "url", "published", "language", "path", "author")
+_DOCUMENT_COLUMNS = "doc_id, title, body_start, source, url, published, language, path, fingerprint, ord, author"
+# Tables written before authors were kept lack the column: reading them gives NULL, adding to them adds it.
+_AUTHOR_COLUMN = "ALTER TABLE documents ADD COLUMN author TEXT"
 _CHUNK = 900  # ids per "IN (...)" query, under SQLite's parameter limit
 
 
@@ -50,6 +53,7 @@ class Document:
     path: str | None
     fingerprint: str
     ord: int
+    author: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the document as a plain dict."""
@@ -74,12 +78,14 @@ def write_table(
         if base is None:
             con.executescript(_SCHEMA)
         else:
+            if "author" not in _columns(con, "documents"):
+                con.execute(_AUTHOR_COLUMN)
             gone = [(doc_id,) for doc_id in [*(a.doc_id for a in articles), *removed]]
             for table in ("documents", "sentences", "speakers"):
                 con.executemany(f"DELETE FROM {table} WHERE doc_id=?", gone)
         places = range(len(articles)) if ords is None else ords
         con.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO documents ({', '.join(_ARTICLE_FIELDS)}, fingerprint, ord) VALUES ({'?,' * 11}?)",
             [
                 (*(getattr(a, f) for f in _ARTICLE_FIELDS), a.fingerprint, n)
                 for a, n in zip(articles, places, strict=True)
@@ -108,10 +114,15 @@ class SentenceTable:
         self._lock = threading.Lock()
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._con.row_factory = sqlite3.Row
+        self._authors = "author" in _columns(self._con, "documents")
 
     def close(self) -> None:
         """Close the connection."""
         self._con.close()
+
+    def _cols(self, columns: str) -> str:
+        """Return a column list for this table (NULL for the author column of tables written before it existed)."""
+        return columns if self._authors else columns.replace(", author", ", NULL AS author")
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -130,13 +141,19 @@ class SentenceTable:
         where = " WHERE statement=1" if statements_only else ""
         return int(self._query(f"SELECT COUNT(*) AS n FROM sentences{where}")[0]["n"])
 
+    def sentence_counts(self) -> dict[str, int]:
+        """Return how many sentences each article has, by doc_id."""
+        rows = self._query("SELECT doc_id, COUNT(*) AS n FROM sentences GROUP BY doc_id")
+        return {r["doc_id"]: int(r["n"]) for r in rows}
+
     def documents(self) -> list[Document]:
         """Return every article's metadata, in corpus order."""
-        return [_document(r) for r in self._query(f"SELECT {_DOCUMENT_COLUMNS} FROM documents ORDER BY ord")]
+        rows = self._query(f"SELECT {self._cols(_DOCUMENT_COLUMNS)} FROM documents ORDER BY ord")
+        return [_document(r) for r in rows]
 
     def document(self, doc_id: str) -> Document:
         """Return one article's metadata (KeyError when there is no such article)."""
-        rows = self._query(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,))
+        rows = self._query(f"SELECT {self._cols(_DOCUMENT_COLUMNS)} FROM documents WHERE doc_id=?", (doc_id,))
         if not rows:
             raise KeyError(doc_id)
         return _document(rows[0])
@@ -144,13 +161,13 @@ class SentenceTable:
     def articles(self, exclude: Iterable[str] = ()) -> list[Article]:
         """Return every article with its text, in corpus order, except those with the excluded ids."""
         skip = set(exclude)
-        fields = ", ".join(_ARTICLE_FIELDS)
+        fields = self._cols(", ".join(_ARTICLE_FIELDS))
         rows = self._query(f"SELECT {fields} FROM documents ORDER BY ord")
         return [Article(**{f: r[f] for f in _ARTICLE_FIELDS}) for r in rows if r["doc_id"] not in skip]
 
     def article(self, doc_id: str) -> Article:
         """Return one article with its text (KeyError when there is no such article)."""
-        rows = self._query(f"SELECT {', '.join(_ARTICLE_FIELDS)} FROM documents WHERE doc_id=?", (doc_id,))
+        rows = self._query(f"SELECT {self._cols(', '.join(_ARTICLE_FIELDS))} FROM documents WHERE doc_id=?", (doc_id,))
         if not rows:
             raise KeyError(doc_id)
         return Article(**{f: rows[0][f] for f in _ARTICLE_FIELDS})
@@ -215,6 +232,10 @@ class SentenceTable:
         skip = set(exclude)
         rows = self._query("SELECT doc_id, data FROM speakers")
         return [(r["doc_id"], _speaker(json.loads(r["data"]))) for r in rows if r["doc_id"] not in skip]
+
+
+def _columns(con: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
 
 
 def _speaker(fields: dict[str, Any]) -> Speaker:
