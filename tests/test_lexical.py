@@ -14,8 +14,8 @@ from index.store.lexical import LexicalIndex, tokenize
 
 
 def reference_scores(texts: Sequence[str], question: str) -> np.ndarray:
-    """Score every text with bm25s itself (the library's own index and scorer, method "lucene")."""
-    retriever = bm25s.BM25()
+    """Score every text with bm25s itself (the library's own index and scorer, method "lucene", our k1 and b)."""
+    retriever = bm25s.BM25(k1=lexical.K1, b=lexical.B)
     retriever.index(tokenize(texts), show_progress=False)
     tokens = [t for t in tokenize([question])[0] if t in retriever.vocab_dict]
     return np.asarray(retriever.get_scores(tokens), dtype=np.float64) if tokens else np.zeros(len(texts))
@@ -87,3 +87,14 @@ def test_segments_that_do_not_follow_each_other_are_refused(tmp_path: Path) -> N
     (tmp_path / "a" / "segments.json").write_text('{"segments": ["seg001", "seg000"]}')
     with pytest.raises(ValueError, match="consecutive"):
         LexicalIndex.load(tmp_path / "a")
+
+
+def test_presence_says_which_sentences_hold_each_word() -> None:
+    index = LexicalIndex.build(TEXTS[:3]).extended(TEXTS[3:])  # words looked up across both segments
+    idf, held = index.presence("storm rates", np.array([0, 1, 2, 3, 4, -1]))
+    assert held.tolist() == [
+        [False, False, True, True, False, False],  # storm
+        [True, True, False, False, False, False],  # rate (stemmed)
+    ]
+    assert idf[0] == pytest.approx(np.log1p((5 - 2 + 0.5) / (2 + 0.5)))
+    assert index.presence("borscht", np.array([0, 1]))[1].shape == (0, 2)

@@ -78,6 +78,12 @@ def test_speaker_questions(text: str, speaker: str, topic: str | None, verb: str
         "So what?",
         "The storm did what?",
         "How many were hurt in 2024?",
+        "What does the UN want to stabilize?",
+        "What does Doe want?",
+        "What did the council want to rebuild?",
+        "What did the UN do?",
+        "What did Doe do about taxes?",
+        "What famous civil rights leader called Lakeport home?",
     ],
 )
 def test_topic_questions(text: str) -> None:

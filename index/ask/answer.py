@@ -20,7 +20,8 @@ from .speakers import speaker_phrase_kind
 # Calibrated on the development questions (see README, "Answer quality"): cosine of all-MiniLM-L6-v2.
 TOPIC_MIN_COSINE = 0.30  # the best sentence must be at least this close for a topic question to be answered
 RESULT_MIN_COSINE = 0.25  # no sentence below this is ever quoted for a topic question
-TOPIC_MARGIN = 0.20  # results further than this below the best one are dropped
+TOPIC_MARGIN = 0.20  # results further than this below the best cosine are dropped, unless ...
+FUSED_MARGIN = 0.70  # ... their fused score (fusion.py) is within this of the first result's
 SPEAKER_TOPIC_MIN = 0.20  # a speaker's statement must be at least this close to the asked topic
 SPEAKER_TOPIC_MARGIN = 0.12
 SPEAKER_LEXICAL_WEIGHT = 0.15  # an exact word of the topic in a statement counts for this much cosine
@@ -112,8 +113,10 @@ def _topic_answer(searcher: Searcher, question: str) -> tuple[Answer, list[tuple
     best = max((h.cosine for h in hits), default=0.0)
     if best < TOPIC_MIN_COSINE:
         return Answer(question, False, message=messages.nothing_found(question)), []
-    floor = max(RESULT_MIN_COSINE, best - TOPIC_MARGIN)
-    kept: list[Hit] = [h for h in hits if h.cosine >= floor][:MAX_RESULTS]
+    floor, top = max(RESULT_MIN_COSINE, best - TOPIC_MARGIN), hits[0].score
+    kept: list[Hit] = [
+        h for h in hits if h.cosine >= floor or (h.cosine >= RESULT_MIN_COSINE and h.score >= top - FUSED_MARGIN)
+    ][:MAX_RESULTS]
     records = searcher.sentences([h.sid for h in kept])
     return Answer(question, True), list(zip(records, [h.score for h in kept], strict=False))
 
@@ -127,6 +130,8 @@ def _speaker_answer(
     if not keys:
         if speaker_phrase_kind(parsed.speaker or "") not in ("name", "role", "group"):
             return None  # lowercase words that are no speaker here ("what does climate change mean"): a topic
+        if parsed.verb is None and searcher.mentions(parsed.speaker or ""):
+            return None  # "According to the Review, where does X rank?": a fact the text credits to a source
         return _refused(question, [], _nobody(searcher, parsed.speaker or ""))
     statements = _unique(searcher.statements_by(keys))
     who = " or ".join(names)

@@ -23,8 +23,11 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Reporting verbs by form (one table, shared with attribution: index/ingest/attribution/lexicon.py).
-_VERBS = QUESTION_VERBS
+# Reporting verbs by form (one table, shared with attribution: index/ingest/attribution/lexicon.py), less those that
+# ask what someone wants or does rather than says ("What does the UN want to stabilize?" is a topic question).
+_NOT_SPEECH = frozenset({"want"})
+_DETERMINERS = _words("the a an this that these those")
+_VERBS = {form: lemma for form, lemma in QUESTION_VERBS.items() if lemma not in _NOT_SPEECH}
 _ING_VERBS = {form: lemma for form, lemma in _VERBS.items() if form.endswith("ing")}
 _HOW_VERBS = {
     form: lemma
@@ -153,7 +156,15 @@ def _parse_embedded(q: str) -> tuple[str, str | None, str | None] | None:
     if not m:
         return None
     found = _speaker_verb(m["body"], _VERBS, past_only=True)
-    return _result(*found) if found else None
+    if found is None or _wh_determiner(found[0]):
+        return None
+    return _result(*found)
+
+
+def _wh_determiner(phrase: str) -> bool:
+    """Whether "what" asks which one ("What famous leader called Harvard home?"): a bare role or lowercase words."""
+    words = phrase.split()
+    return speaker_phrase_kind(phrase) in ("role", "words") and words[0].lower() not in _DETERMINERS
 
 
 def _parse_echo(q: str) -> tuple[str, str | None, str | None] | None:

@@ -18,12 +18,15 @@ from ..ingest.records import SentenceRecord
 from ..store.manifest import Manifest, check_model
 from ..store.reader import IndexStore
 from ..store.table import Document
+from .fusion import context_coverage, fuse, lexical_query
 from .speakers import SpeakerDirectory
 
-# Reciprocal rank fusion constant (Cormack et al. 2009): damps the weight of the very first ranks.
-RRF_K = 60
-# Candidates each retriever contributes before fusion.
+# Candidates each retriever returns by default, and for a topic question before fusion (ReQA dev: 50 and 100 rank the
+# same; fewer candidates cost less to fuse and dedupe).
 CANDIDATES = 100
+TOPIC_CANDIDATES = 50
+# Fused hits kept (and checked for duplicates): more than an answer ever quotes (answer.MAX_RESULTS).
+MAX_HITS = 64
 # Sentences this similar (cosine) to a better-ranked one are the same sentence repeated.
 DUPLICATE_COSINE = 0.97
 
@@ -109,6 +112,10 @@ class Searcher:
         """Return the sentences just before and after one in its article."""
         return self._store.context(record, before, after)
 
+    def all_texts(self) -> list[str]:
+        """Return the text of every sentence id, in id order ("" for deleted sentences)."""
+        return self._store.all_texts()
+
     def count_statements(self) -> int:
         """Return how many sentences report a statement."""
         return self._store.count_statements()
@@ -147,30 +154,36 @@ class Searcher:
             return np.zeros((0, self.encoder.dimension), dtype=np.float32)
         return self._store.vectors.reconstruct_batch(np.asarray(sids, dtype=np.int64))
 
-    def hybrid(self, text: str, query: np.ndarray | None = None, k: int = CANDIDATES) -> list[Hit]:
-        """Fuse dense and BM25 rankings with reciprocal rank fusion; near-duplicates are dropped."""
+    def hybrid(self, text: str, query: np.ndarray | None = None, k: int = TOPIC_CANDIDATES) -> list[Hit]:
+        """Rank dense and BM25 candidates by their fused score (fusion.py); near-duplicates are dropped."""
         query = self.embed(text) if query is None else query
         dense = self.dense(query, k)
-        lexical = self.lexical(text, k)
-        fused: dict[int, float] = {}
-        for ranking in (dense, lexical):
-            for rank, (sid, _) in enumerate(ranking):
-                fused[sid] = fused.get(sid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        words = lexical_query(text)
+        lexical, bm25 = self._store.lexical.search(words, k, exclude=self._store.deleted)
         cosines = dict(dense)
-        missing = [s for s in fused if s not in cosines]
+        sids = list(dict.fromkeys([s for s, _ in dense] + [s for s, _ in lexical]))
+        if not sids:
+            return []
+        missing = [s for s in sids if s not in cosines]
         if missing:
-            cosines.update(zip(missing, (self.vectors(missing) @ query).tolist(), strict=False))
-        lexical_scores = dict(lexical)
-        hits = [Hit(s, f, float(cosines[s]), lexical_scores.get(s, 0.0)) for s, f in fused.items()]
-        hits.sort(key=lambda h: (-h.score, -h.cosine))
-        return self.dedupe(hits)
+            cosines.update(zip(missing, (self.vectors(missing) @ query).tolist(), strict=True))
+        cands = np.asarray(sids, dtype=np.int64)
+        before = cands - 1
+        rows = self._store.positions(np.concatenate([cands, before[before >= 0]]).tolist())
+        cosine = np.array([cosines[s] for s in sids], dtype=np.float64)
+        scores = bm25[cands] if len(bm25) else np.zeros(len(sids))
+        idf, held = self._store.lexical.presence(words, np.concatenate([cands, before]))
+        fused = fuse(cosine, scores, context_coverage(idf, held, _previous(cands, rows)))
+        hits = [Hit(s, float(f), float(c), float(b)) for s, f, c, b in zip(sids, fused, cosine, scores, strict=True)]
+        hits.sort(key=lambda h: (-h.score, -h.cosine, h.sid))
+        return self.dedupe(hits[:MAX_HITS], {sid: text for sid, (_, text) in rows.items()})
 
-    def dedupe(self, hits: list[Hit]) -> list[Hit]:
+    def dedupe(self, hits: list[Hit], texts: dict[int, str] | None = None) -> list[Hit]:
         """Drop hits whose sentence repeats (same words, or near-identical vector) a better-ranked one."""
         if len(hits) < 2:
             return hits
         sids = [h.sid for h in hits]
-        texts = self._store.texts(sids)
+        texts = self._store.texts(sids) if texts is None else texts
         vectors = self.vectors(sids)
         earlier_twins: dict[int, list[int]] = {}
         for i, j in zip(*np.nonzero(np.triu(vectors @ vectors.T >= DUPLICATE_COSINE, 1)), strict=True):
@@ -185,6 +198,21 @@ class Searcher:
             seen_text.add(key)
             kept.add(i)
         return [h for i, h in enumerate(hits) if i in kept]
+
+
+def _previous(cands: np.ndarray, rows: dict[int, tuple[int, str]]) -> np.ndarray:
+    """Return, per candidate, the column of the sentence before it (len(cands) + i) when in its article, else -1.
+
+    Articles hold consecutive sentence ids in reading order: the sentence before is sid - 1 when its position is one
+    less.
+    """
+    count = len(cands)
+    out = np.full(count, -1, dtype=np.int64)
+    for i, sid in enumerate(cands.tolist()):
+        here, there = rows.get(sid), rows.get(sid - 1)
+        if here and there and here[0] > 0 and there[0] == here[0] - 1:
+            out[i] = count + i
+    return out
 
 
 def one_blas_thread() -> None:

@@ -120,6 +120,10 @@ class IndexStore:
         """Return the text of sentence ids, by id."""
         return self._table.texts(sids)
 
+    def positions(self, sids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """Return the position in its article and the text of sentence ids, by id."""
+        return self._table.positions(sids)
+
     def all_texts(self) -> list[str]:
         """Return the text of every sentence id the vectors hold, in id order ("" for deleted sentences)."""
         return self._table.all_texts(self.vectors.ntotal)

@@ -188,6 +188,11 @@ class SentenceTable:
         rows = self._in("SELECT sid, text FROM sentences WHERE sid IN ({})", [int(s) for s in sids])
         return {r["sid"]: r["text"] for r in rows}
 
+    def positions(self, sids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """Return the position in its article and the text of sentence ids, by id (unknown ids are left out)."""
+        rows = self._in("SELECT sid, position, text FROM sentences WHERE sid IN ({})", [int(s) for s in sids])
+        return {r["sid"]: (r["position"], r["text"]) for r in rows}
+
     def all_texts(self, size: int) -> list[str]:
         """Return the text of sentence ids 0..size-1 in id order ("" for ids the table no longer holds)."""
         texts = [""] * size
