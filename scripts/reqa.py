@@ -1,7 +1,7 @@
 """ReQA-style sentence retrieval (SQuAD v1.1 dev): this system, plain dense and plain BM25 side by side in one run.
 
     .venv/bin/python -m index build --corpus DATA/corpus --index-dir var/reqa
-    .venv/bin/python scripts/reqa.py DATA --index-dir var/reqa [--out var/reqa-answers] [--limit N]
+    .venv/bin/python -m scripts.reqa DATA --index-dir var/reqa [--out var/reqa-answers] [--limit N]
 
 DATA is a folder made by `reqa.py prepare` (shared/eval): corpus/, questions.jsonl (question, gold sentences,
 answers, title). Systems, over the same index and questions:
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import os
 import re
 import sys
 import time
@@ -29,16 +28,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-os.environ.setdefault("NEWSBOT_LOG_FILE", os.devnull)
+import bm25s
+import Stemmer
 
-import bm25s  # noqa: E402
-import Stemmer  # noqa: E402
-
-from index.ask.answer import answer  # noqa: E402
-from index.ask.searcher import Searcher  # noqa: E402
+from index.ask.answer import answer
+from index.ask.searcher import Searcher
 
 TOP_K = 10
 SYSTEMS = ("system", "dense", "bm25")
