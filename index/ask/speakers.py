@@ -7,13 +7,16 @@ from collections.abc import Iterable, Iterator
 
 from ..ingest.attribution import (
     GROUP_NOUNS,
+    HONORIFICS,
     LEADING_WORDS,
+    NAME_SUFFIXES,
     ORG_NOUNS,
     PERSON_ROLES,
     Speaker,
     normalize_key,
     role_head,
     role_matches,
+    same_first_name,
     same_word,
 )
 
@@ -105,7 +108,7 @@ class SpeakerDirectory:
             words = words[1:]
         if not words:
             return []
-        for attempt in (self._by_name, self._by_titled_name, self._by_group, self._by_role):
+        for attempt in (self._by_name, self._by_titled_name, self._by_variant, self._by_group, self._by_role):
             keys = attempt(words)
             if keys:
                 return keys
@@ -125,18 +128,40 @@ class SpeakerDirectory:
         """Full name, surname or other alias; a full name also finds people known only by that surname."""
         keys = list(self._aliases.get(" ".join(words), []))
         if keys and len(words) >= 2:
+            keys.extend(k for k in self._by_variant(words) if k not in keys)
             for key in self._aliases.get(words[-1], []):
                 if key == words[-1] and self._speakers[key].kind == "person" and key not in keys:
                     keys.append(key)
         return keys
 
     def _by_titled_name(self, words: list[str]) -> list[str]:
-        """ "President Doe", "Foreign Minister Jane Doe": drop the title words before the name."""
-        roles = [i for i, w in enumerate(words) if w in PERSON_ROLES]
-        if not roles or roles[-1] == len(words) - 1:
+        """ "President Doe", "Texas Sen. Jane Doe", "Chief Doe": drop the words before a name the corpus knows."""
+        for cut in range(1, len(words)):
+            rest = words[cut:]
+            titled = any(w in PERSON_ROLES or w in HONORIFICS for w in words[:cut])
+            if len(rest) < 2 and not titled:
+                continue
+            keys = [k for k in self._by_name(rest) or self._by_variant(rest) if self._speakers[k].kind == "person"]
+            if len(keys) > 1 and len(rest) == 1:  # "Chief Doe" among several Does: the one described so
+                described = [k for k in keys if _described_as(self._speakers[k], words[:cut])]
+                keys = described or keys
+            if keys:
+                return keys
+        return []
+
+    def _by_variant(self, words: list[str]) -> list[str]:
+        """ "Joe Doe" for "Joseph R. Doe Jr.": same surname, a first name that is the same or a nickname of it."""
+        if len(words) < 2:
             return []
-        keys = self._by_name(words[roles[-1] + 1 :])
-        return [k for k in keys if self._speakers[k].kind == "person"]
+        first, last = words[0], words[-1]
+        found = []
+        for key, speaker in self._speakers.items():
+            parts = [w for w in key.split() if w not in NAME_SUFFIXES]
+            if speaker.kind != "person" or len(parts) < 2 or parts[-1] != last or key in found:
+                continue
+            if same_first_name(first, parts[0]):
+                found.append(key)
+        return found
 
     def _by_group(self, words: list[str]) -> list[str]:
         """ "critics", "Western officials": groups with that head noun and those modifiers."""
@@ -171,6 +196,12 @@ class SpeakerDirectory:
             if any(role_matches(head, mods, text) for text in texts):
                 found.append(key)
         return found
+
+
+def _described_as(speaker: Speaker, title: list[str]) -> bool:
+    """Whether a speaker's descriptions or aliases carry the title words of a question ("chief")."""
+    words = {w for d in (*speaker.descriptions, *speaker.aliases) for w in normalize_key(d).split()}
+    return any(w in words for w in title if w in PERSON_ROLES or w in HONORIFICS)
 
 
 def _merge(a: Speaker, b: Speaker) -> Speaker:

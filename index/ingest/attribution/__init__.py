@@ -14,7 +14,9 @@ statement), resolve (entities of the article), quotes (masking and propagation),
 from .article import attribute
 from .lexicon import (
     GROUP_NOUNS,
+    HONORIFICS,
     LEADING_WORDS,
+    NAME_SUFFIXES,
     ORG_NOUNS,
     ORG_SUFFIXES,
     PERSON_ROLES,
@@ -22,12 +24,15 @@ from .lexicon import (
     REPORTING_LEMMAS,
 )
 from .model import Attribution, Speaker
+from .names import same_first_name
 from .roles import role_head, role_matches, same_word
 from .tokens import normalize_key
 
 __all__ = [
     "GROUP_NOUNS",
+    "HONORIFICS",
     "LEADING_WORDS",
+    "NAME_SUFFIXES",
     "ORG_NOUNS",
     "ORG_SUFFIXES",
     "PERSON_ROLES",
@@ -39,5 +44,6 @@ __all__ = [
     "normalize_key",
     "role_head",
     "role_matches",
+    "same_first_name",
     "same_word",
 ]

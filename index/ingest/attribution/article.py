@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..segment import Span
-from .cues import find_statement
+from .cues import find_statements
 from .model import Attribution, Speaker
 from .phrases import appositions, np_ending_at
 from .quotes import Analysis, QuoteInfo, mask_quotes, propagate_quotes
+from .recase import Casing
 from .resolve import Entity, Registry
 from .sentence import Sentence
 from .tokens import is_name_token, joins_name
@@ -17,6 +18,7 @@ from .tokens import is_name_token, joins_name
 def attribute(text: str, spans: Sequence[Span], title: str | None = None) -> tuple[list[Attribution], list[Speaker]]:
     """Attribute every sentence (one Attribution per span, same order) and list the article's speakers."""
     registry = Registry()
+    casing = Casing(text)
     if title and _is_sentence_case(title):
         masked, _, _ = mask_quotes(title, None)
         _register_mentions(registry, Sentence(masked))
@@ -27,7 +29,7 @@ def attribute(text: str, spans: Sequence[Span], title: str | None = None) -> tup
             carried = None
         masked, carried, quotes = mask_quotes(text[span.start : span.end], carried)
         registry.sentence = index
-        analyses.append(_analyse(registry, Sentence(masked), quotes, span.paragraph))
+        analyses.append(_analyse(registry, Sentence(casing.recase(masked)), quotes, span.paragraph))
     propagate_quotes(analyses)
     for a in analyses:
         if a.attribution.speaker:
@@ -37,11 +39,16 @@ def attribute(text: str, spans: Sequence[Span], title: str | None = None) -> tup
 
 def _analyse(registry: Registry, sent: Sentence, quotes: QuoteInfo, paragraph: int) -> Analysis:
     mentioned = _register_mentions(registry, sent)
-    candidate = find_statement(sent)
-    speaker = registry.resolve(candidate.np) if candidate else None
+    candidates = find_statements(sent)
+    resolved = [registry.resolve(c.np) for c in candidates]
+    speaker = resolved[0] if resolved else None
     _update_salience(registry, mentioned, speaker)
-    if candidate is not None:
-        attribution = Attribution(True, speaker.key if speaker else None, candidate.cue)
+    if candidates:
+        others = tuple(dict.fromkeys(e.key for e in resolved[1:] if e is not None and e is not speaker))
+        attribution = Attribution(True, speaker.key if speaker else None, candidates[0].cue, others)
+        for ent in resolved[1:]:
+            if ent is not None:
+                ent.speaks = True
     else:
         attribution = Attribution(False)
     pure = quotes.has_quote and not any(t.kind in ("w", "a") for t in sent.toks)

@@ -35,9 +35,22 @@ def mask_quotes(sentence: str, carried: str | None) -> tuple[str, str | None, Qu
         out.append(f" {QUOTE_MARK} ")
     has_quote = carried is not None
     n = len(sentence)
+    skip = False
     for i, ch in enumerate(sentence):
+        if skip:  # the second apostrophe of a '' quotation mark
+            skip = False
+            continue
         before = sentence[i - 1] if i else " "
         after = sentence[i + 1] if i + 1 < n else " "
+        if ch == "'" and after == "'":  # '' as a double quotation mark (some newspapers' house style)
+            skip = True
+            if state is None:
+                state = "dd"
+                has_quote = True
+                out.append(f" {QUOTE_MARK} ")
+            elif state == "dd":
+                state = None
+            continue
         if state is None:
             opener = _opens(ch, before, after)
             if opener:
@@ -72,6 +85,8 @@ def _closes(state: str, ch: str, after: str) -> bool:
         return ch == '"'
     if state == "s":
         return ch == "’" and not after.isalnum()
+    if state == "dd":
+        return False  # only '' closes, handled by the caller
     return ch == "'" and not after.isalnum()
 
 
@@ -86,12 +101,14 @@ def propagate_quotes(analyses: list[Analysis]) -> None:
             and nxt.paragraph == a.paragraph
             and nxt.attribution.statement
         ):
-            a.attribution = Attribution(True, nxt.attribution.speaker, "quote")
+            a.attribution = Attribution(True, nxt.attribution.speaker, "quote", nxt.attribution.others)
     for i, a in enumerate(analyses):
         if a.attribution.statement or not (a.pure_quote or a.quotes.carried_in):
             continue
         source = _neighbour_statement(analyses, i)
-        a.attribution = Attribution(True, source.speaker if source else None, "quote")
+        a.attribution = (
+            Attribution(True, source.speaker, "quote", source.others) if source else Attribution(True, None, "quote")
+        )
 
 
 def _neighbour_statement(analyses: list[Analysis], i: int) -> Attribution | None:
