@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..segment import Span
-from .cues import find_statements
+from .cues import Candidate, find_statements
+from .lexicon import ADVERBS, TIME_WORDS
 from .model import Attribution, Speaker
 from .phrases import appositions, np_ending_at
 from .quotes import Analysis, QuoteInfo, mask_quotes, propagate_quotes
@@ -52,7 +53,19 @@ def _analyse(registry: Registry, sent: Sentence, quotes: QuoteInfo, paragraph: i
     else:
         attribution = Attribution(False)
     pure = quotes.has_quote and not any(t.kind in ("w", "a") for t in sent.toks)
-    return Analysis(attribution, quotes, pure, paragraph)
+    cue_only = len(candidates) == 1 and not quotes.has_quote and _cue_only(sent, candidates[0])
+    return Analysis(attribution, quotes, pure, paragraph, cue_only)
+
+
+def _cue_only(sent: Sentence, candidate: Candidate) -> bool:
+    """A sentence that is a speaker and a cue and nothing else: "Doe said.", "said the minister"."""
+    np = candidate.np
+    for k, tok in enumerate(sent.toks):
+        if np.start <= k < np.end or k == candidate.at or tok.kind not in ("w", "a"):
+            continue
+        if tok.low not in ADVERBS and tok.low not in TIME_WORDS and tok.low not in ("on", "in", "at"):
+            return False
+    return True
 
 
 def _register_mentions(registry: Registry, sent: Sentence) -> list[Entity]:

@@ -13,6 +13,7 @@ from .lexicon import (
     FAR_PARTICLES,
     FUNCTION_WORDS,
     NEEDS_COMPLEMENT,
+    NOUN_FORMS,
     PLAIN_CUES,
     PREPOSITIONS,
     SPEECH_OBJECTS,
@@ -31,6 +32,7 @@ class Candidate:
 
     cue: str
     np: NP
+    at: int = -1  # the cue's token
 
 
 def find_statements(sent: Sentence) -> list[Candidate]:
@@ -47,7 +49,7 @@ def find_statements(sent: Sentence) -> list[Candidate]:
         if tok.low == "according" and sent.low(i + 1) == "to":
             np = np_starting_at(sent, i + 2)
             if np is not None and speakerlike(np):
-                found.append(Candidate("according to", np))
+                found.append(Candidate("according to", np, i))
             continue
         lemma = CUES.get(tok.low)
         if lemma is None or not tok.text[0].islower():
@@ -67,7 +69,7 @@ def find_statements(sent: Sentence) -> list[Candidate]:
         if np is not None and np.guessed and lemma not in PLAIN_CUES and not _reports_clause(sent, i):
             continue  # "The storm claimed 12 lives": an unknown noun speaks only with a clear cue
         if np is not None and speakerlike(np) and (not found or _opens_clause(sent, np, i)):
-            found.append(Candidate(cue, np))
+            found.append(Candidate(cue, np, i))
     if not found and participle_cue is not None:
         np = main_subject(sent)
         if np is not None and speakerlike(np):
@@ -90,10 +92,15 @@ def _cue_text(sent: Sentence, i: int, lemma: str) -> str | None:
     """The cue as written ("pointed to"), or None when its complement shows a non-reporting sense."""
     word = sent.toks[i].text
     prev_low = sent.low(i - 1)
-    if prev_low in DETERMINERS or (prev_low in PREPOSITIONS and prev_low != "to") or sent.toks[i - 1].kind == "s":
+    gerund = word.endswith("ing")  # "by saying", "after adding": a verb after a preposition
+    if prev_low in DETERMINERS or (prev_low in PREPOSITIONS and prev_low != "to" and not gerund) or (
+        sent.toks[i - 1].kind == "s"
+    ):
         return None  # "secretary of state", "the call", "his remarks": a noun, not a verb
     nxt = _skip_time(sent, skip_forward(sent, i + 1))
     following = sent.low(nxt)
+    if sent.toks[i].low in NOUN_FORMS and following not in ("that", ":"):
+        return None  # "his home state", "the United States": the noun, unless "states that ..."
     if lemma in FAR_PARTICLES:  # "framed the vote as", "asked the court to"
         far = _particle_ahead(sent, nxt, FAR_PARTICLES[lemma])
         if far is not None:
@@ -110,7 +117,9 @@ def _cue_text(sent: Sentence, i: int, lemma: str) -> str | None:
         return None
     if lemma in NEEDS_COMPLEMENT:
         prev = sent.toks[i - 1] if i > 0 else None
-        inverted = prev is None or prev.kind == "q" or prev.text == ","
+        inverted = not word.endswith("ing") and (prev is None or prev.kind == "q" or prev.text == ",")
+        if lemma == "add" and following == "to":
+            return None  # "adding to her lead"
         at_end = nxt >= len(sent.toks)
         ok_next = at_end or sent.toks[nxt].kind in ("p", "q") or following in COMPLEMENT_OK
         if not (ok_next or inverted or _clause_follows(sent, nxt) or _speech_object(sent, nxt)):
@@ -154,6 +163,8 @@ def _clause_follows(sent: Sentence, k: int) -> bool:
             return False
         if j > k and t.low in AUX:
             return True
+        if j > k + 1 and t.low.endswith("ed") and sent.low(j - 1) not in DETERMINERS and sent.low(j - 1) != "and":
+            return True  # "claimed 400 people attended"
     return False
 
 

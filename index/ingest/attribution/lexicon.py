@@ -139,8 +139,10 @@ PLAIN_CUES = _words("say tell add write tweet ask joke quip shout insist explain
 # Cues that also have a non-reporting sense unless a complement follows ("added 500 jobs", "responded to").
 NEEDS_COMPLEMENT = _words(
     "add respond reply maintain observe suggest ask recall counter write post comment remark explain state report "
-    "answer repeat reveal recount conclude advise snap"
+    "answer repeat reveal recount conclude advise snap claim concede"
 )
+# Forms far more often nouns than reporting verbs: cues only before "that" or a colon.
+NOUN_FORMS = _words("state states")
 COMPLEMENT_OK = _words("that whether why how if what when in on at during while after before as by about")
 CUE_PARTICLES = {
     "point": {"to", "out"},

@@ -25,7 +25,7 @@ class Analysis:
     quotes: QuoteInfo
     pure_quote: bool  # nothing but quotation (and punctuation)
     paragraph: int
-
+    cue_only: bool = False  # nothing but a speaker and a cue ("Doe said."), left over after a quotation
 
 def mask_quotes(sentence: str, carried: str | None) -> tuple[str, str | None, QuoteInfo]:
     """Replace every quotation by one marker; return the masked text, the quote left open, and facts."""
@@ -103,7 +103,16 @@ def propagate_quotes(analyses: list[Analysis]) -> None:
         ):
             a.attribution = Attribution(True, nxt.attribution.speaker, "quote", nxt.attribution.others)
     for i, a in enumerate(analyses):
-        if a.attribution.statement or not (a.pure_quote or a.quotes.carried_in):
+        if not a.cue_only:
+            continue
+        prev = analyses[i - 1] if i else None
+        if prev is not None and prev.paragraph == a.paragraph and prev.quotes.has_quote:
+            # "“Why not?” | Doe said.": the quotation is the statement, the cue alone says nothing
+            if prev.pure_quote or not prev.attribution.statement:
+                prev.attribution = Attribution(True, a.attribution.speaker, "quote", a.attribution.others)
+            a.attribution = Attribution(False)
+    for i, a in enumerate(analyses):
+        if a.attribution.statement or not (a.pure_quote or a.quotes.carried_in) or a.cue_only:
             continue
         source = _neighbour_statement(analyses, i)
         a.attribution = (

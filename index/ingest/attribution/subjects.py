@@ -19,7 +19,7 @@ from .lexicon import (
 )
 from .phrases import appositions, np_ending_at, np_starting_at, role_phrase
 from .sentence import NP, Sentence
-from .tokens import is_name_token, joins_name
+from .tokens import Tok, is_name_token, joins_name
 
 
 def skip_forward(sent: Sentence, i: int) -> int:
@@ -46,7 +46,7 @@ def _skip_back(sent: Sentence, i: int) -> tuple[int, bool]:
             j = k
         elif t.kind != "w":
             break
-        elif low in ADVERBS or low in AUX or (low.endswith("ly") and low not in CUES and len(low) > 4):
+        elif low in ADVERBS or low in AUX or _ly_adverb(t.text):
             saw_be = saw_be or (low in BE and not raised) or low in NEGATIONS
             j -= 1
         elif low in TIME_WORDS and j - 1 > 0:  # "on Wednesday morning", "last week", "Monday"
@@ -63,6 +63,13 @@ def _skip_back(sent: Sentence, i: int) -> tuple[int, bool]:
     return j, saw_be
 
 
+def _ly_adverb(word: str) -> bool:
+    """ "repeatedly", "disingenuously" (a lowercase word: "Schlafly" is a name)."""
+    return word.islower() and word.endswith("ly") and word not in CUES and len(word) > 4
+
+
+_SUBORDINATORS = frozenset(["after", "before", "since", "until", "as", "once", "because", "while", "though"])
+_NOMINAL = frozenset(["what", "whatever", "things"])
 _TIME_LEAD = frozenset(["on", "last", "this", "early", "late", "next"])
 _CLAUSE_WORDS = frozenset(["that", "because", "who", "which", "if", "when", "while", "whether", "since", "after"])
 
@@ -74,6 +81,9 @@ def _negated(sent: Sentence, j: int, i: int) -> bool:
 def finite_subject(sent: Sentence, i: int) -> NP | None:
     """Subject of a finite cue at i: before it, the agent of a passive, or after it when inverted."""
     j, passive_or_negated = _skip_back(sent, i)
+    quoted = any(t.kind == "q" for t in sent.toks[i + 1 : i + 3])  # "what Doe called “a disaster”" quotes Doe
+    if sent.low(j - 1) in _NOMINAL and not quoted:
+        return None
     if passive_or_negated:
         return None if _negated(sent, j, i) else _passive_agent(sent, i)
     if sent.low(j - 1) == "as" and sent.low(skip_forward(sent, i + 1)) == "by":  # "as reported by the Ledger"
@@ -81,6 +91,8 @@ def finite_subject(sent: Sentence, i: int) -> NP | None:
     if sent.low(j - 1) in ("and", "but"):  # "Doe met survivors and said ..."
         return _coordinated_subject(sent, j - 1)
     np = _subject_before(sent, j)
+    if np is not None and np.start > 0 and sent.low(np.start - 1) in _NOMINAL and not quoted:
+        return None  # "what Doe says is ...", "things Doe said about ...": a reference to words, not a report
     if np is None and (j == 0 or sent.toks[j - 1].kind == "q" or sent.toks[j - 1].text == ","):
         np = _inverted_subject(sent, i)
     return np
@@ -102,7 +114,7 @@ def ing_subject(sent: Sentence, i: int) -> tuple[NP | None, bool]:
     if progressive:
         return (None if _negated(sent, j, i) else _subject_before(sent, j)), False
     prev = sent.low(j - 1)
-    if prev in (",", "by", "and", "–", "—", "-", ";", ":") or j == 0:
+    if prev in (",", "by", "and", "–", "—", "-", ";", ":") or j == 0 or sent.toks[j - 1].kind == "q":
         return None, True
     if prev == "as" and sent.low(j - 2) == "quoted":
         k, _ = _skip_back(sent, j - 2)
@@ -111,6 +123,8 @@ def ing_subject(sent: Sentence, i: int) -> tuple[NP | None, bool]:
     if np is not None and np.after_prep == "with":
         np.after_prep = None
         return _with_appositions(sent, np), False
+    if np is not None and np.after_prep is not None and np.start > 0:
+        return None, True  # "Doe made a pitch to voters saying ...": the main subject speaks
     return None, False
 
 
@@ -118,7 +132,7 @@ def main_subject(sent: Sentence) -> NP | None:
     """Subject of the main clause, for a participle cue: "Doe visited the site, saying that ..."."""
     toks = sent.toks
     k = 0
-    if toks and (toks[0].low in INTRO or toks[0].low.endswith(("ing", "ly"))):
+    if toks and _opens_with_intro(toks):
         while k < len(toks) and toks[k].text != ",":
             k += 1
         k += 1
@@ -132,6 +146,15 @@ def main_subject(sent: Sentence) -> NP | None:
         if np is not None and np.start == k:
             return _with_appositions(sent, np)
     return _with_appositions(sent, np_starting_at(sent, k))
+
+
+def _opens_with_intro(toks: list[Tok]) -> bool:
+    """ "However, ...", "Speaking on Monday, ...", "Unusually, ..." (not "Carly Doe ...", a name)."""
+    first = toks[0].low
+    if first in INTRO:
+        return True
+    followed_by_name = len(toks) > 1 and is_name_token(toks[1])
+    return first.endswith(("ing", "ly")) and not followed_by_name and "," in (t.text for t in toks[:8])
 
 
 def speakerlike(np: NP) -> bool:
@@ -181,6 +204,8 @@ def _subject_before(sent: Sentence, j: int) -> NP | None:
             np = first  # "Doe, in a statement on Friday, said" / "Doe, the editor of the weekly, L'Eco, said"
         return np
     np = np_ending_at(sent, j, open_class=True)
+    if np is not None and np.after_prep in _SUBORDINATORS:
+        np.after_prep = None  # "Years after Doe claimed that ...": a clause, not a phrase "after Doe"
     if np is None or np.after_prep in PP_ATTACH:
         # "Judge Jane Doe of the district court wrote", "officials who spoke in the capital said"
         np = _subject_before_pp(sent, j) or _subject_before_who(sent, j) or np
