@@ -72,6 +72,8 @@ def _register_mentions(registry: Registry, sent: Sentence) -> list[Entity]:
     """Register the people and organisations a sentence names, with their descriptions, in order."""
     toks = sent.toks
     seen: list[Entity] = []
+    if not any(c.islower() for c in sent.masked):
+        return seen  # a heading in capitals ("FULL TEXT.") names nobody
     i = 0
     while i < len(toks):
         if not is_name_token(toks[i]):

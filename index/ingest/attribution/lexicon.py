@@ -233,6 +233,12 @@ policy plan deal agreement measure order ruling decision filing lawsuit suit ema
 advertisement chart graph map list headline title caption sign signs numbers math history time record vote
 votes
 """)
+# Capitalized words that describe rather than name: "Democratic front-runner Jane Doe".
+PARTY_WORDS = _words("democrat democratic republican independent conservative liberal labour green presumptive gop")
+# Words that stand in a noun's place without naming anyone: "others said", "the two wrote", "those surveyed".
+NOT_NOUNS = _words("""
+others other two three four five six ten dozen hundreds thousands millions latter former rest same
+""")
 NOUN_HEADS = PERSON_ROLES | ORG_NOUNS | GROUP_NOUNS | SPEECH_NOUNS
 # Function words, which end a noun phrase or a name.
 DETERMINERS = _words("the a an this that these those his her its their our my your")

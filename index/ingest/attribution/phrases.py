@@ -11,6 +11,7 @@ from .lexicon import (
     FUNCTION_WORDS,
     GROUP_NOUNS,
     NON_SPEAKERS,
+    NOT_NOUNS,
     NOUN_HEADS,
     ORG_NOUNS,
     PERSON_ROLES,
@@ -61,6 +62,7 @@ def _open_noun(word: str) -> bool:
     low = word.lower()
     return (
         word.islower() and word.isalpha() and len(word) > 2 and low not in FUNCTION_WORDS and low not in CUES
+        and low not in NOT_NOUNS and not low.endswith("ed")
         and low not in ADVERBS and low not in NON_SPEAKERS and low not in TIME_WORDS and not low.endswith(("ly", "ing"))
     )  # fmt: skip
 

@@ -51,6 +51,7 @@ class Registry:
         self.entities: dict[str, Entity] = {}
         self.clock = 0
         self.sentence = 0
+        self._speaking = False  # resolving a speaker (not registering a mention)
 
     def bump(self, ent: Entity) -> None:
         """Make an entity the most salient one, as of the current sentence."""
@@ -60,10 +61,17 @@ class Registry:
 
     def resolve(self, np: NP) -> Entity | None:
         """Map a speaker noun phrase to an entity, creating it when new."""
+        self._speaking = True
+        try:
+            return self._resolve(np)
+        finally:
+            self._speaking = False
+
+    def _resolve(self, np: NP) -> Entity | None:
         if np.kind == "pronoun":
             return self._pronoun(np.head)
         if np.kind == "speech":
-            return self.resolve(np.possessor) if np.possessor else None
+            return self._resolve(np.possessor) if np.possessor else None
         if np.kind == "name":
             return self._name(np)
         if np.kind == "group":
@@ -126,7 +134,9 @@ class Registry:
             ent.add_alias(np.name_words[-1])
         else:
             known = self._person_called(key) or self.entities.get(key)
-            ent = known if known is not None else self._get(key, np.text, "person" if np.person else "organization")
+            # a lone capitalized word that speaks is most often a surname ("Maddow said"); acronyms are not
+            kind = "organization" if np.person is False or not self._speaking else "person"
+            ent = known if known is not None else self._get(key, np.text, kind)
         ent.add_alias(np.text)
         ent.add_descriptions(np.descriptions)
         if ent.kind == "person" and np.gender and ent.gender is None:

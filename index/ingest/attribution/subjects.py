@@ -10,6 +10,7 @@ from .lexicon import (
     FUNCTION_WORDS,
     INTRO,
     NEGATIONS,
+    PARTY_WORDS,
     PP_ATTACH,
     PREPOSITIONS,
     RAISING_VERBS,
@@ -139,11 +140,15 @@ def main_subject(sent: Sentence) -> NP | None:
     if k >= len(toks):
         return None
     if is_name_token(toks[k]):  # "Mayor Jane Doe met survivors ...": the name, not "... met survivors"
-        e = k
-        while e < len(toks) and (is_name_token(toks[e]) or joins_name(toks, e)):
-            e += 1
+        e = _name_run_end(toks, k)
+        if all(_modifier_like(t.low) for t in toks[k:e]):  # "Democratic presidential nominee Jane Doe ..."
+            m = e
+            while m < len(toks) and m - e < 3 and _plain_modifier(toks[m]):
+                m += 1
+            if e < m < len(toks) and is_name_token(toks[m]):
+                e = _name_run_end(toks, m)
         np = np_ending_at(sent, e)
-        if np is not None and np.start == k:
+        if np is not None and np.start >= k:
             return _with_appositions(sent, np)
     return _with_appositions(sent, np_starting_at(sent, k))
 
@@ -155,6 +160,24 @@ def _opens_with_intro(toks: list[Tok]) -> bool:
         return True
     followed_by_name = len(toks) > 1 and is_name_token(toks[1])
     return first.endswith(("ing", "ly")) and not followed_by_name and "," in (t.text for t in toks[:8])
+
+
+def _modifier_like(word: str) -> bool:
+    """A capitalized adjective before a title: "Democratic", "Presumptive", "American" (not "Doe")."""
+    return word in PARTY_WORDS or word.endswith(("ic", "ese", "ish", "ive")) or (len(word) > 6 and word.endswith("an"))
+
+
+def _plain_modifier(tok: Tok) -> bool:
+    low = tok.low
+    plain = low not in FUNCTION_WORDS and low not in CUES and not low.endswith("ed")
+    return tok.kind == "w" and tok.text.islower() and plain
+
+
+def _name_run_end(toks: list[Tok], k: int) -> int:
+    e = k
+    while e < len(toks) and (is_name_token(toks[e]) or joins_name(toks, e)):
+        e += 1
+    return e
 
 
 def speakerlike(np: NP) -> bool:
