@@ -135,7 +135,7 @@ class Registry:
         else:
             known = self._person_called(key) or self.entities.get(key)
             # a lone capitalized word that speaks is most often a surname ("Maddow said"); acronyms are not
-            kind = "organization" if np.person is False or not self._speaking else "person"
+            kind = "person" if np.person or (np.person is None and self._speaking) else "organization"
             ent = known if known is not None else self._get(key, np.text, kind)
         ent.add_alias(np.text)
         ent.add_descriptions(np.descriptions)
