@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ..ingest.attribution import (
@@ -80,9 +81,11 @@ class SpeakerDirectory:
 
     def __init__(self, speakers: Iterable[Speaker]) -> None:
         self._speakers: dict[str, Speaker] = {}
+        self._articles: Counter[str] = Counter()  # how many articles quote each speaker
         for speaker in speakers:
             known = self._speakers.get(speaker.key)
             self._speakers[speaker.key] = _merge(known, speaker) if known else speaker
+            self._articles[speaker.key] += 1
         self._aliases: dict[str, list[str]] = {}
         for key, speaker in self._speakers.items():
             for alias in {key, *(normalize_key(a) for a in speaker.aliases)}:
@@ -129,10 +132,25 @@ class SpeakerDirectory:
         keys = list(self._aliases.get(" ".join(words), []))
         if keys and len(words) >= 2:
             keys.extend(k for k in self._by_variant(words) if k not in keys)
-            for key in self._aliases.get(words[-1], []):
-                if key == words[-1] and self._speakers[key].kind == "person" and key not in keys:
-                    keys.append(key)
+            surname = words[-1]
+            known = self._speakers.get(surname)
+            if known is not None and known.kind == "person" and surname not in keys and self._bears(keys, surname):
+                keys.append(surname)
         return keys
+
+    def _bears(self, keys: list[str], surname: str) -> bool:
+        """Whether the person named is the corpus's usual bearer of a surname that articles use alone.
+
+        "Clinton said" in an article that never gives a first name means the Clinton most articles quote: the asked
+        person must be quoted in at least three times as many articles as anyone else of that surname.
+        """
+        mine = sum(self._articles[k] for k in keys)
+        others = [
+            self._articles[k]
+            for k, sp in self._speakers.items()
+            if k not in keys and k != surname and sp.kind == "person" and k.split()[-1] == surname
+        ]
+        return mine >= 3 * max(others, default=0)
 
     def _by_titled_name(self, words: list[str]) -> list[str]:
         """ "President Doe", "Texas Sen. Jane Doe", "Chief Doe": drop the words before a name the corpus knows."""

@@ -257,7 +257,7 @@ _CONJUNCTIONS = _words("and or but nor so yet if than because although though si
 _WH = _words("who whom whose which what why how when where whether that there here")
 INTRO = _words("""
 however meanwhile still yet now then also moreover furthermore instead indeed separately earlier later last
-today yesterday tonight exclusive asked speaking according in on at during after before while when as since
+today yesterday tonight exclusive asked speaking according in on at during after before while when as since given
 although though despite with for from by if unlike like following amid
 """)
 FUNCTION_WORDS = (
