@@ -7,17 +7,21 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ..ingest.attribution import (
+    DESCRIPTION_END,
     GROUP_NOUNS,
     HONORIFICS,
     LEADING_WORDS,
     NAME_SUFFIXES,
     ORG_NOUNS,
     PERSON_ROLES,
+    SHARED_SEATS,
     Speaker,
     normalize_key,
+    place_of,
     role_head,
     role_matches,
     same_first_name,
+    same_place,
     same_word,
 )
 
@@ -86,6 +90,11 @@ class SpeakerDirectory:
             known = self._speakers.get(speaker.key)
             self._speakers[speaker.key] = _merge(known, speaker) if known else speaker
             self._articles[speaker.key] += 1
+        self._places: dict[str, list[str]] = {}
+        for key, speaker in self._speakers.items():
+            place = _place_key(speaker)
+            if place is not None:
+                self._places.setdefault(place, []).append(key)
         self._aliases: dict[str, list[str]] = {}
         for key, speaker in self._speakers.items():
             for alias in {key, *(normalize_key(a) for a in speaker.aliases)}:
@@ -111,7 +120,9 @@ class SpeakerDirectory:
             words = words[1:]
         if not words:
             return []
-        for attempt in (self._by_name, self._by_titled_name, self._by_variant, self._by_group, self._by_role):
+        for attempt in (
+            self._by_place, self._by_name, self._by_titled_name, self._by_variant, self._by_group, self._by_role
+        ):
             keys = attempt(words)
             if keys:
                 return keys
@@ -197,8 +208,17 @@ class SpeakerDirectory:
                 found.append(key)
         return found
 
+    def _by_place(self, words: list[str]) -> list[str]:
+        """ "Moscow", "the Kremlin", "Russia": every speaker that names the same state, as the article wrote it."""
+        place = place_of(" ".join(words))
+        if place is None:
+            return []
+        keys = [k for k in self._aliases.get(" ".join(words), []) if self._speakers[k].kind != "person"]
+        return keys + [k for k in self._places.get(place, []) if k not in keys]
+
     def _by_role(self, words: list[str]) -> list[str]:
-        """ "the deputy envoy", "the Italian president", "the ministry": speakers with such a description."""
+        """ "the deputy envoy", "the Italian president", "Germany's envoy to the UN": speakers so described."""
+        words, tail = _split_tail(words)
         parsed = role_head(words)
         if parsed is None:
             return []
@@ -211,9 +231,33 @@ class SpeakerDirectory:
             texts = list(speaker.descriptions)
             if speaker.kind == "organization":
                 texts.append(speaker.name)
-            if any(role_matches(head, mods, text) for text in texts):
+            if any(role_matches(head, mods, text) and _has_tail(tail, text) for text in texts):
                 found.append(key)
         return found
+
+
+def _split_tail(words: list[str]) -> tuple[list[str], list[str]]:
+    """ "germany ambassador to the un" -> (["germany", "ambassador"], ["un"]): the role, and what it is of/to."""
+    for i in range(len(words) - 1, 0, -1):
+        if words[i] in DESCRIPTION_END and role_head(words[:i]) is not None:
+            return words[:i], [w for w in words[i + 1 :] if w not in LEADING_WORDS and w not in DESCRIPTION_END]
+    return words, []
+
+
+def _has_tail(tail: list[str], description: str) -> bool:
+    """Every word of the question's "to the UN" / "of Germany" is in the description (or names the same state)."""
+    words = normalize_key(description).split()
+    return all(any(same_word(t, w) or same_place(t, w) for w in words) for t in tail)
+
+
+def _place_key(speaker: Speaker) -> str | None:
+    """The state or bloc a speaker that is no person stands for ("moscow" -> RUS; "brussels" by its article)."""
+    if speaker.kind == "person":
+        return None
+    found = place_of(speaker.key)
+    if found is None and speaker.key in SHARED_SEATS:
+        found = next((place_of(d) for d in speaker.descriptions if place_of(d)), None)
+    return found
 
 
 def _described_as(speaker: Speaker, title: list[str]) -> bool:

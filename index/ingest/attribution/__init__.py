@@ -13,6 +13,7 @@ statement), resolve (entities of the article), quotes (masking and propagation),
 
 from .article import attribute
 from .lexicon import (
+    DESCRIPTION_END,
     GROUP_NOUNS,
     HONORIFICS,
     LEADING_WORDS,
@@ -25,10 +26,12 @@ from .lexicon import (
 )
 from .model import Attribution, Speaker
 from .names import same_first_name
+from .places import SHARED_SEATS, place_of, same_place
 from .roles import role_head, role_matches, same_word
 from .tokens import normalize_key
 
 __all__ = [
+    "DESCRIPTION_END",
     "GROUP_NOUNS",
     "HONORIFICS",
     "LEADING_WORDS",
@@ -38,12 +41,15 @@ __all__ = [
     "PERSON_ROLES",
     "QUESTION_VERBS",
     "REPORTING_LEMMAS",
+    "SHARED_SEATS",
     "Attribution",
     "Speaker",
     "attribute",
     "normalize_key",
+    "place_of",
     "role_head",
     "role_matches",
     "same_first_name",
+    "same_place",
     "same_word",
 ]

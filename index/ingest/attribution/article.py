@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..segment import Span
 from .cues import Candidate, find_statements
 from .lexicon import ADVERBS, TIME_WORDS
 from .model import Attribution, Speaker
 from .phrases import appositions, np_ending_at
+from .places import BLOC_KEYS, SHARED_SEATS, seat_context
 from .quotes import Analysis, QuoteInfo, mask_quotes, propagate_quotes
 from .recase import Casing
 from .resolve import Entity, Registry
@@ -35,7 +37,34 @@ def attribute(text: str, spans: Sequence[Span], title: str | None = None) -> tup
     for a in analyses:
         if a.attribution.speaker:
             registry.entities[a.attribution.speaker].speaks = True
-    return [a.attribution for a in analyses], registry.speakers()
+    renamed = _shared_seats(registry, text)
+    attributions = [_rename(a.attribution, renamed) if renamed else a.attribution for a in analyses]
+    return attributions, registry.speakers()
+
+
+def _shared_seats(registry: Registry, text: str) -> dict[str, str]:
+    """ "Brussels said": the EU or NATO, whichever the article is about, keeps the name the article used."""
+    renamed = {}
+    for ent in list(registry.entities.values()):
+        bloc = seat_context(ent.key, text) if ent.key in SHARED_SEATS else None
+        if not bloc:
+            continue
+        seat = registry.entities.pop(ent.key).key
+        target = registry.entities.get(BLOC_KEYS[bloc])
+        if target is None:  # the bloc speaks only as "Brussels": its record keeps that name
+            target = ent
+            target.key = BLOC_KEYS[bloc]
+            registry.entities[target.key] = target
+        target.add_alias(ent.name)
+        target.add_descriptions([bloc])
+        target.speaks = target.speaks or ent.speaks
+        renamed[seat] = target.key
+    return renamed
+
+
+def _rename(attribution: Attribution, renamed: dict[str, str]) -> Attribution:
+    speaker = renamed.get(attribution.speaker or "", attribution.speaker)
+    return replace(attribution, speaker=speaker, others=tuple(renamed.get(k, k) for k in attribution.others))
 
 
 def _analyse(registry: Registry, sent: Sentence, quotes: QuoteInfo, paragraph: int) -> Analysis:

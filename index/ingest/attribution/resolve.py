@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import GENERIC_ORGS, INDEFINITE, ORG_SUFFIXES, SUBJECT_PRONOUNS, THINGS_AND_PLACES
 from .model import Speaker
+from .places import place_of
 from .roles import role_matches
 from .sentence import NP
 from .tokens import normalize_key
@@ -135,7 +136,8 @@ class Registry:
         else:
             known = self._person_called(key) or self.entities.get(key)
             # a lone capitalized word that speaks is most often a surname ("Maddow said"); acronyms are not
-            kind = "person" if np.person or (np.person is None and self._speaking) else "organization"
+            speaking_person = np.person is None and self._speaking and place_of(key) is None  # "Moscow said"
+            kind = "person" if np.person or speaking_person else "organization"
             ent = known if known is not None else self._get(key, np.text, kind)
         ent.add_alias(np.text)
         ent.add_descriptions(np.descriptions)
