@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .lexicon import GENERIC_ORGS, INDEFINITE, ORG_SUFFIXES, SUBJECT_PRONOUNS, THINGS_AND_PLACES
+from .lexicon import GENERIC_ORGS, HONORIFICS, INDEFINITE, ORG_SUFFIXES, SUBJECT_PRONOUNS, THINGS_AND_PLACES
 from .model import Speaker
 from .places import place_of
 from .roles import role_matches
@@ -162,7 +162,6 @@ class Registry:
         """ "the diplomat", "the alliance leader", "a spokesman", "the ministry"."""
         mods = list(np.mods)
         possessor = np.possessor if np.possessor is not None and np.possessor.kind == "name" else None
-        named_possessor = possessor is not None
         if possessor is not None:
             mods.extend(normalize_key(w) for w in possessor.name_words)
         ent = None if np.det in INDEFINITE else self._described(np.head, mods, np.kind)
@@ -170,7 +169,7 @@ class Registry:
             ent = self._latest_named_org()
         if ent is None:
             # "a spokesman" is known only by description; "Doe's lawyer" keeps whose lawyer it is
-            label = np.text if named_possessor else " ".join((*np.mods, np.head))
+            label = _possessed(possessor, np) if possessor is not None else " ".join((*np.mods, np.head))
             kind = "organization" if np.kind == "org" else "person"
             ent = self._get(normalize_key(label), label, kind, named=False)
             if np.gender and ent.gender is None:
@@ -199,6 +198,12 @@ class Registry:
         if ent.kind == "person" and ent.named:
             return max(ent.aliases, key=lambda a: len(a.split()), default=ent.name)
         return ent.name
+
+
+def _possessed(possessor: NP, np: NP) -> str:
+    """ "Mr. Doe's party" -> "Doe's party": whose role it is, without titles."""
+    owner = " ".join(w for w in possessor.name_words if normalize_key(w) not in HONORIFICS)
+    return f"{owner or possessor.text}'s {' '.join((*np.mods, np.head))}"
 
 
 def _company_like(key: str) -> bool:
