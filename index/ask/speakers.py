@@ -193,9 +193,9 @@ class SpeakerDirectory:
         return found
 
     def _by_group(self, words: list[str]) -> list[str]:
-        """ "critics", "Western officials": groups with that head noun and those modifiers."""
+        """ "critics", "Western officials", "the strategists": groups with that head noun and those modifiers."""
         head, mods = words[-1], words[:-1]
-        if head not in GROUP_NOUNS:
+        if head not in GROUP_NOUNS and not head.endswith("s"):
             return []
         found = []
         for key, speaker in self._speakers.items():
