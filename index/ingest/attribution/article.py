@@ -39,6 +39,9 @@ def attribute(text: str, spans: Sequence[Span], title: str | None = None) -> tup
             registry.entities[a.attribution.speaker].speaks = True
     renamed = _shared_seats(registry, text)
     attributions = [_rename(a.attribution, renamed) if renamed else a.attribution for a in analyses]
+    for index, span in enumerate(spans):  # a stray closing quotation mark says nothing
+        if attributions[index].statement and not any(c.isalnum() for c in text[span.start : span.end]):
+            attributions[index] = Attribution(False)
     return attributions, registry.speakers()
 
 

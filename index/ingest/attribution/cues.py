@@ -122,6 +122,7 @@ def _cue_text(sent: Sentence, i: int, lemma: str) -> str | None:
             return None  # "adding to her lead"
         at_end = nxt >= len(sent.toks)
         ok_next = at_end or sent.toks[nxt].kind in ("p", "q") or following in COMPLEMENT_OK
+        ok_next = ok_next or (lemma in ("write", "post") and following == "to")  # "wrote to investors"
         if not (ok_next or inverted or _clause_follows(sent, nxt) or _speech_object(sent, nxt)):
             return None
     return word

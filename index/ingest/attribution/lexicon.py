@@ -187,7 +187,7 @@ mechanic architect consultant strategist pollster banker trader investor entrepr
 partner lecturer principal specialist columnist lobbyist pharmacist dentist therapist psychiatrist psychologist
 novelist surgeon paramedic veterinarian curator designer hydrologist climatologist meteorologist epidemiologist
 virologist biologist geologist ecologist physicist chemist sociologist demographer technician
-statistician politician photographer filmmaker diplomat-in-chief
+statistician politician photographer filmmaker diplomat-in-chief dean provost nominee front-runner frontrunner
 """)
 FEMALE_ROLES = _words("spokeswoman chairwoman congresswoman councilwoman queen princess")
 MALE_ROLES = _words("spokesman chairman congressman councilman king prince")

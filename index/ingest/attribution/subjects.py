@@ -69,6 +69,7 @@ def _ly_adverb(word: str) -> bool:
     return word.islower() and word.endswith("ly") and word not in CUES and len(word) > 4
 
 
+_BEFORE_PARTICIPLE = frozenset([",", "by", "and", "–", "—", "-", ";", ":", "before", "after", "while", "without"])
 _SUBORDINATORS = frozenset(["after", "before", "since", "until", "as", "once", "because", "while", "though"])
 _NOMINAL = frozenset(["what", "whatever", "things"])
 _TIME_LEAD = frozenset(["on", "last", "this", "early", "late", "next"])
@@ -115,7 +116,7 @@ def ing_subject(sent: Sentence, i: int) -> tuple[NP | None, bool]:
     if progressive:
         return (None if _negated(sent, j, i) else _subject_before(sent, j)), False
     prev = sent.low(j - 1)
-    if prev in (",", "by", "and", "–", "—", "-", ";", ":") or j == 0 or sent.toks[j - 1].kind == "q":
+    if prev in _BEFORE_PARTICIPLE or j == 0 or sent.toks[j - 1].kind == "q":
         return None, True
     if prev == "as" and sent.low(j - 2) == "quoted":
         k, _ = _skip_back(sent, j - 2)
@@ -132,8 +133,8 @@ def ing_subject(sent: Sentence, i: int) -> tuple[NP | None, bool]:
 def main_subject(sent: Sentence) -> NP | None:
     """Subject of the main clause, for a participle cue: "Doe visited the site, saying that ..."."""
     toks = sent.toks
-    k = 0
-    if toks and _opens_with_intro(toks):
+    k = _after_dateline(toks)
+    if k == 0 and toks and _opens_with_intro(toks):
         while k < len(toks) and toks[k].text != ",":
             k += 1
         k += 1
@@ -151,6 +152,16 @@ def main_subject(sent: Sentence) -> NP | None:
         if np is not None and np.start >= k:
             return _with_appositions(sent, np)
     return _with_appositions(sent, np_starting_at(sent, k))
+
+
+def _after_dateline(toks: list[Tok]) -> int:
+    """ "LAKEPORT, Ore. (AP) — Jane Doe said": where the sentence starts after a dateline in capitals."""
+    if not toks or not toks[0].text.isupper() or len(toks[0].text) < 3:
+        return 0
+    for k, tok in enumerate(toks[:12]):
+        if tok.text in ("—", "–", "-", "--"):
+            return k + 1
+    return 0
 
 
 def _opens_with_intro(toks: list[Tok]) -> bool:
