@@ -112,7 +112,7 @@ def _cue_text(sent: Sentence, i: int, lemma: str) -> str | None:
     if lemma in CUE_PARTICLES:
         if following in CUE_PARTICLES[lemma]:
             return f"{word} {sent.toks[nxt].text}"
-        if lemma == "call" and any(t.kind == "q" for t in sent.toks[i + 1 : i + 8]):
+        if lemma == "call" and (any(t.kind == "q" for t in sent.toks[i + 1 : i + 8]) or _called_a(sent, nxt)):
             return word
         return None
     if lemma in NEEDS_COMPLEMENT:
@@ -152,6 +152,16 @@ def _particle_ahead(sent: Sentence, k: int, particles: frozenset[str]) -> int | 
     return None
 
 
+def _called_a(sent: Sentence, k: int) -> bool:
+    """ "called the plan a disaster", "called him a liar": an object, then what it was called."""
+    for j in range(k + 1, min(k + 5, len(sent.toks))):
+        if sent.toks[j].kind != "w":
+            return False
+        if sent.low(j) in ("a", "an") and sent.low(j - 1) not in DETERMINERS:
+            return True
+    return False
+
+
 def _clause_follows(sent: Sentence, k: int) -> bool:
     """A reported clause without "that": "suggested he would run", "argues the plan will fail"."""
     if sent.low(k) in CUES:
@@ -160,7 +170,7 @@ def _clause_follows(sent: Sentence, k: int) -> bool:
         return k + 1 < len(sent.toks) and sent.toks[k + 1].kind == "w"
     for j in range(k, min(k + 7, len(sent.toks))):
         t = sent.toks[j]
-        if t.kind in ("p", "q") or t.low in ("that", "which", "who", "whose", "to", "for", "of", "with"):
+        if t.kind in ("p", "q") or t.low in ("that", "which", "who", "whose", "for", "of", "with"):
             return False
         if j > k and t.low in AUX:
             return True
