@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -64,6 +64,7 @@ class Answer:
     results: list[Result] = field(default_factory=list)
     kind: str = "topic"
     speakers: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # the speaker keys a speaker question matched
     message: str | None = None
     total: int = 0
     offset: int = 0
@@ -138,11 +139,12 @@ def _speaker_answer(
     if not statements:
         return _refused(question, names, messages.mentioned_not_quoted(who))
     if not parsed.topic:
-        return Answer(question, True, kind="speaker", speakers=names), [(r, 1.0) for r in statements]
+        ordered = newest_first(statements, lambda doc_id: searcher.document(doc_id).published)
+        return Answer(question, True, kind="speaker", speakers=names, keys=keys), [(r, 1.0) for r in ordered]
     ranked = _rank_by_topic(searcher, statements, parsed.topic)
     if not ranked:
         return _refused(question, names, messages.no_statements_about(who, parsed.topic))
-    return Answer(question, True, kind="speaker", speakers=names), ranked
+    return Answer(question, True, kind="speaker", speakers=names, keys=keys), ranked
 
 
 def _refused(question: str, names: list[str], message: str) -> tuple[Answer, list[tuple[SentenceRecord, float]]]:
@@ -173,14 +175,16 @@ def _page(
     result.total = len(ranked)
     result.offset = max(offset, 0)
     page = ranked[result.offset : result.offset + max(limit, 0)]
-    result.results = [_result(searcher, record, score) for record, score in page]
+    result.results = [_result(searcher, record, score, result.keys) for record, score in page]
     return result
 
 
-def _result(searcher: Searcher, record: SentenceRecord, score: float) -> Result:
+def _result(searcher: Searcher, record: SentenceRecord, score: float, asked: Sequence[str] = ()) -> Result:
     doc = searcher.document(record.doc_id)
     before, after = searcher.context(record)
-    speaker = searcher.speakers.get(record.speaker).name if record.speaker and record.statement else None
+    # the speaker asked about when the sentence has several ("While A vowed ..., B pledged ...")
+    key = next((k for k in record.speakers if k in asked), record.speaker) if record.statement else None
+    speaker = searcher.speakers.get(key).name if key else None
     return Result(
         text=record.text,
         doc_id=record.doc_id,
@@ -192,7 +196,7 @@ def _result(searcher: Searcher, record: SentenceRecord, score: float) -> Result:
         end=record.end,
         statement=record.statement,
         speaker=speaker,
-        speaker_key=record.speaker if speaker else None,
+        speaker_key=key if speaker else None,
         source=doc.source,
         url=doc.url,
         published=doc.published,
@@ -200,6 +204,22 @@ def _result(searcher: Searcher, record: SentenceRecord, score: float) -> Result:
         context_before=" ".join(r.text for r in before) or None,
         context_after=" ".join(r.text for r in after) or None,
     )
+
+
+def newest_first(records: Sequence[SentenceRecord], published: Callable[[str], str | None]) -> list[SentenceRecord]:
+    """Group statements by article, newest article first (undated ones last, in corpus order), article order within."""
+    dates: dict[str, str | None] = {}
+    for record in records:
+        if record.doc_id not in dates:
+            dates[record.doc_id] = published(record.doc_id)
+    rank = {doc_id: n for n, doc_id in enumerate(sorted(dates, key=lambda d: _date_key(dates[d]), reverse=True))}
+    return sorted(records, key=lambda r: (rank[r.doc_id], r.position))
+
+
+def _date_key(published: str | None) -> tuple[int, str]:
+    """Sortable form of a publication date: ISO dates compare as text; unknown or unreadable dates sort last."""
+    text = (published or "").strip()
+    return (1, text[:10]) if re.match(r"\d{4}-\d{2}-\d{2}", text) else (0, "")
 
 
 def _unique(records: list[SentenceRecord]) -> list[SentenceRecord]:

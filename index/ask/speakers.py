@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ..ingest.attribution import (
+    DESCRIPTION_END,
     GROUP_NOUNS,
+    HONORIFICS,
     LEADING_WORDS,
+    NAME_SUFFIXES,
     ORG_NOUNS,
     PERSON_ROLES,
+    SHARED_SEATS,
     Speaker,
     normalize_key,
+    place_of,
     role_head,
     role_matches,
+    same_first_name,
+    same_place,
     same_word,
 )
 
@@ -77,9 +85,16 @@ class SpeakerDirectory:
 
     def __init__(self, speakers: Iterable[Speaker]) -> None:
         self._speakers: dict[str, Speaker] = {}
+        self._articles: Counter[str] = Counter()  # how many articles quote each speaker
         for speaker in speakers:
             known = self._speakers.get(speaker.key)
             self._speakers[speaker.key] = _merge(known, speaker) if known else speaker
+            self._articles[speaker.key] += 1
+        self._places: dict[str, list[str]] = {}
+        for key, speaker in self._speakers.items():
+            place = _place_key(speaker)
+            if place is not None:
+                self._places.setdefault(place, []).append(key)
         self._aliases: dict[str, list[str]] = {}
         for key, speaker in self._speakers.items():
             for alias in {key, *(normalize_key(a) for a in speaker.aliases)}:
@@ -105,7 +120,9 @@ class SpeakerDirectory:
             words = words[1:]
         if not words:
             return []
-        for attempt in (self._by_name, self._by_titled_name, self._by_group, self._by_role):
+        for attempt in (
+            self._by_place, self._by_name, self._by_titled_name, self._by_variant, self._by_group, self._by_role
+        ):
             keys = attempt(words)
             if keys:
                 return keys
@@ -125,23 +142,60 @@ class SpeakerDirectory:
         """Full name, surname or other alias; a full name also finds people known only by that surname."""
         keys = list(self._aliases.get(" ".join(words), []))
         if keys and len(words) >= 2:
-            for key in self._aliases.get(words[-1], []):
-                if key == words[-1] and self._speakers[key].kind == "person" and key not in keys:
-                    keys.append(key)
+            keys.extend(k for k in self._by_variant(words) if k not in keys)
+            surname = words[-1]
+            known = self._speakers.get(surname)
+            if known is not None and known.kind == "person" and surname not in keys and self._bears(keys, surname):
+                keys.append(surname)
         return keys
 
+    def _bears(self, keys: list[str], surname: str) -> bool:
+        """Whether the person named is the corpus's usual bearer of a surname that articles use alone.
+
+        "Clinton said" in an article that never gives a first name means the Clinton most articles quote: the asked
+        person must be quoted in at least three times as many articles as anyone else of that surname.
+        """
+        mine = sum(self._articles[k] for k in keys)
+        others = [
+            self._articles[k]
+            for k, sp in self._speakers.items()
+            if k not in keys and k != surname and sp.kind == "person" and k.split()[-1] == surname
+        ]
+        return mine >= 3 * max(others, default=0)
+
     def _by_titled_name(self, words: list[str]) -> list[str]:
-        """ "President Doe", "Foreign Minister Jane Doe": drop the title words before the name."""
-        roles = [i for i, w in enumerate(words) if w in PERSON_ROLES]
-        if not roles or roles[-1] == len(words) - 1:
+        """ "President Doe", "Texas Sen. Jane Doe", "Chief Doe": drop the words before a name the corpus knows."""
+        for cut in range(1, len(words)):
+            rest = words[cut:]
+            titled = any(w in PERSON_ROLES or w in HONORIFICS for w in words[:cut])
+            if len(rest) < 2 and not titled:
+                continue
+            keys = [k for k in self._by_name(rest) or self._by_variant(rest) if self._speakers[k].kind == "person"]
+            if len(keys) > 1 and len(rest) == 1:  # "Chief Doe" among several Does: the one described so
+                described = [k for k in keys if _described_as(self._speakers[k], words[:cut])]
+                keys = described or keys
+            if keys:
+                return keys
+        return []
+
+    def _by_variant(self, words: list[str]) -> list[str]:
+        """ "Joe Doe" for "Joseph R. Doe Jr.": same surname, a first name that is the same or a nickname of it."""
+        if len(words) < 2:
             return []
-        keys = self._by_name(words[roles[-1] + 1 :])
-        return [k for k in keys if self._speakers[k].kind == "person"]
+        first, last = words[0], words[-1]
+        found = []
+        for key, speaker in self._speakers.items():
+            parts = [w for w in key.split() if w not in NAME_SUFFIXES]
+            if speaker.kind != "person" or len(parts) < 2 or parts[-1] != last or key in found:
+                continue
+            if same_first_name(first, parts[0]):
+                found.append(key)
+        return found
 
     def _by_group(self, words: list[str]) -> list[str]:
-        """ "critics", "Western officials": groups with that head noun and those modifiers."""
+        """ "critics", "Western officials", "the strategists": groups with that head noun and those modifiers."""
         head, mods = words[-1], words[:-1]
-        if head not in GROUP_NOUNS:
+        if head not in GROUP_NOUNS and not head.endswith("s"):
             return []
         found = []
         for key, speaker in self._speakers.items():
@@ -154,8 +208,17 @@ class SpeakerDirectory:
                 found.append(key)
         return found
 
+    def _by_place(self, words: list[str]) -> list[str]:
+        """ "Moscow", "the Kremlin", "Russia": every speaker that names the same state, as the article wrote it."""
+        place = place_of(" ".join(words))
+        if place is None:
+            return []
+        keys = [k for k in self._aliases.get(" ".join(words), []) if self._speakers[k].kind != "person"]
+        return keys + [k for k in self._places.get(place, []) if k not in keys]
+
     def _by_role(self, words: list[str]) -> list[str]:
-        """ "the deputy envoy", "the Italian president", "the ministry": speakers with such a description."""
+        """ "the deputy envoy", "the Italian president", "Germany's envoy to the UN": speakers so described."""
+        words, tail = _split_tail(words)
         parsed = role_head(words)
         if parsed is None:
             return []
@@ -168,9 +231,39 @@ class SpeakerDirectory:
             texts = list(speaker.descriptions)
             if speaker.kind == "organization":
                 texts.append(speaker.name)
-            if any(role_matches(head, mods, text) for text in texts):
+            if any(role_matches(head, mods, text) and _has_tail(tail, text) for text in texts):
                 found.append(key)
         return found
+
+
+def _split_tail(words: list[str]) -> tuple[list[str], list[str]]:
+    """ "germany ambassador to the un" -> (["germany", "ambassador"], ["un"]): the role, and what it is of/to."""
+    for i in range(len(words) - 1, 0, -1):
+        if words[i] in DESCRIPTION_END and role_head(words[:i]) is not None:
+            return words[:i], [w for w in words[i + 1 :] if w not in LEADING_WORDS and w not in DESCRIPTION_END]
+    return words, []
+
+
+def _has_tail(tail: list[str], description: str) -> bool:
+    """Every word of the question's "to the UN" / "of Germany" is in the description (or names the same state)."""
+    words = normalize_key(description).split()
+    return all(any(same_word(t, w) or same_place(t, w) for w in words) for t in tail)
+
+
+def _place_key(speaker: Speaker) -> str | None:
+    """The state or bloc a speaker that is no person stands for ("moscow" -> RUS; "brussels" by its article)."""
+    if speaker.kind == "person":
+        return None
+    found = place_of(speaker.key)
+    if found is None and speaker.key in SHARED_SEATS:
+        found = next((place_of(d) for d in speaker.descriptions if place_of(d)), None)
+    return found
+
+
+def _described_as(speaker: Speaker, title: list[str]) -> bool:
+    """Whether a speaker's descriptions or aliases carry the title words of a question ("chief")."""
+    words = {w for d in (*speaker.descriptions, *speaker.aliases) for w in normalize_key(d).split()}
+    return any(w in words for w in title if w in PERSON_ROLES or w in HONORIFICS)
 
 
 def _merge(a: Speaker, b: Speaker) -> Speaker:

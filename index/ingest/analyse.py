@@ -26,6 +26,7 @@ def analyse_article(article: Article, first_sid: int = 0) -> tuple[list[Sentence
             statement=attr.statement,
             speaker=attr.speaker if attr.statement else None,
             cue=attr.cue,
+            others=attr.others if attr.statement else (),
         )
         for position, (span, attr) in enumerate(zip(spans, attributions, strict=False))
     ]

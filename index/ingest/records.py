@@ -20,6 +20,12 @@ class SentenceRecord:
     statement: bool = False
     speaker: str | None = None
     cue: str | None = None
+    others: tuple[str, ...] = ()  # speakers of further clauses of the sentence ("While A vowed ..., B pledged ...")
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Every speaker of the sentence, the main one first."""
+        return ((self.speaker,) if self.speaker else ()) + self.others
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as a plain dict."""

@@ -36,6 +36,12 @@ _ARTICLE_FIELDS = ("doc_id", "title", "text", "body_start", "source", "url", "pu
 _DOCUMENT_COLUMNS = "doc_id, title, body_start, source, url, published, language, path, fingerprint, ord, author"
 # Tables written before authors were kept lack the column: reading them gives NULL, adding to them adds it.
 _AUTHOR_COLUMN = "ALTER TABLE documents ADD COLUMN author TEXT"
+# Speakers of a sentence's further clauses ("While A vowed ..., B pledged ..."); sentences.speaker is the first.
+_CLAUSES = """
+CREATE TABLE IF NOT EXISTS clause_speakers (sid INTEGER NOT NULL, doc_id TEXT NOT NULL, speaker TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS clause_speakers_speaker ON clause_speakers (speaker);
+"""
+_SEP = "\x1f"  # joins a sentence's further speakers in one column of a query
 _CHUNK = 900  # ids per "IN (...)" query, under SQLite's parameter limit
 
 
@@ -77,11 +83,12 @@ def write_table(
     try:
         if base is None:
             con.executescript(_SCHEMA)
-        else:
+        con.executescript(_CLAUSES)  # also into a base written before the table existed
+        if base is not None:
             if "author" not in _columns(con, "documents"):
                 con.execute(_AUTHOR_COLUMN)
             gone = [(doc_id,) for doc_id in [*(a.doc_id for a in articles), *removed]]
-            for table in ("documents", "sentences", "speakers"):
+            for table in ("documents", "sentences", "speakers", "clause_speakers"):
                 con.executemany(f"DELETE FROM {table} WHERE doc_id=?", gone)
         places = range(len(articles)) if ords is None else ords
         con.executemany(
@@ -97,6 +104,10 @@ def write_table(
                 (r.sid, r.doc_id, r.paragraph, r.position, r.start, r.end, r.text, int(r.statement), r.speaker, r.cue)
                 for r in records
             ],
+        )
+        con.executemany(
+            "INSERT INTO clause_speakers VALUES (?,?,?)",
+            [(r.sid, r.doc_id, key) for r in records for key in r.others],
         )
         con.executemany(
             "INSERT INTO speakers VALUES (?,?,?)",
@@ -223,14 +234,27 @@ class SentenceTable:
         return [_record(r) for r in rows]
 
     def statements_by(self, speakers: Sequence[str]) -> list[SentenceRecord]:
-        """Return every statement made by any of the given speakers, in corpus order."""
+        """Return every statement made by any of the given speakers (in any clause), in corpus order."""
         if not speakers:
             return []
+        marks = ",".join("?" * len(speakers))
+        if not self._has_clauses():  # a table written before clause speakers were kept
+            sql = (
+                "SELECT s.* FROM sentences s JOIN documents d USING (doc_id) "
+                f"WHERE s.statement=1 AND s.speaker IN ({marks}) ORDER BY d.ord, s.position"
+            )
+            return [_record(r) for r in self._query(sql, list(speakers))]
         sql = (
-            "SELECT s.* FROM sentences s JOIN documents d USING (doc_id) "
-            f"WHERE s.statement=1 AND s.speaker IN ({','.join('?' * len(speakers))}) ORDER BY d.ord, s.position"
+            f"SELECT s.*, (SELECT group_concat(c.speaker, '{_SEP}') FROM clause_speakers c WHERE c.sid = s.sid) "
+            "AS others FROM sentences s JOIN documents d USING (doc_id) "
+            f"WHERE s.statement=1 AND (s.speaker IN ({marks}) "
+            f"OR s.sid IN (SELECT sid FROM clause_speakers WHERE speaker IN ({marks}))) ORDER BY d.ord, s.position"
         )
-        return [_record(r) for r in self._query(sql, list(speakers))]
+        return [_record(r) for r in self._query(sql, [*speakers, *speakers])]
+
+    def _has_clauses(self) -> bool:
+        rows = self._query("SELECT 1 FROM sqlite_master WHERE type='table' AND name='clause_speakers'")
+        return bool(rows)
 
     def speakers(self, exclude: Iterable[str] = ()) -> list[tuple[str, Speaker]]:
         """Return (doc_id, speaker) for every speaker of every article, except the excluded articles."""
@@ -269,4 +293,5 @@ def _record(row: sqlite3.Row) -> SentenceRecord:
         statement=bool(row["statement"]),
         speaker=row["speaker"],
         cue=row["cue"],
+        others=tuple(row["others"].split(_SEP)) if "others" in row.keys() and row["others"] else (),  # noqa: SIM118
     )

@@ -13,8 +13,11 @@ statement), resolve (entities of the article), quotes (masking and propagation),
 
 from .article import attribute
 from .lexicon import (
+    DESCRIPTION_END,
     GROUP_NOUNS,
+    HONORIFICS,
     LEADING_WORDS,
+    NAME_SUFFIXES,
     ORG_NOUNS,
     ORG_SUFFIXES,
     PERSON_ROLES,
@@ -22,22 +25,31 @@ from .lexicon import (
     REPORTING_LEMMAS,
 )
 from .model import Attribution, Speaker
+from .names import same_first_name
+from .places import SHARED_SEATS, place_of, same_place
 from .roles import role_head, role_matches, same_word
 from .tokens import normalize_key
 
 __all__ = [
+    "DESCRIPTION_END",
     "GROUP_NOUNS",
+    "HONORIFICS",
     "LEADING_WORDS",
+    "NAME_SUFFIXES",
     "ORG_NOUNS",
     "ORG_SUFFIXES",
     "PERSON_ROLES",
     "QUESTION_VERBS",
     "REPORTING_LEMMAS",
+    "SHARED_SEATS",
     "Attribution",
     "Speaker",
     "attribute",
     "normalize_key",
+    "place_of",
     "role_head",
     "role_matches",
+    "same_first_name",
+    "same_place",
     "same_word",
 ]

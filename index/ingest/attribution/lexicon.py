@@ -32,7 +32,6 @@ remark remarks remarked remarking
 comment comments commented commenting
 explain explains explained explaining
 allege alleges alleged alleging
-lament laments lamented lamenting
 complain complains complained complaining
 caution cautions cautioned cautioning
 accuse accuses accused accusing
@@ -42,9 +41,6 @@ criticize criticizes criticized criticizing criticise criticises criticised crit
 condemn condemns condemned condemning
 denounce denounces denounced denouncing
 praise praises praised praising
-blame blames blamed blaming
-label labels labeled labelled labeling labelling
-dub dubs dubbed dubbing
 urge urges urged urging
 vow vows vowed vowing
 pledge pledges pledged pledging
@@ -58,31 +54,47 @@ add adds added adding
 maintain maintains maintained maintaining
 observe observes observed observing
 suggest suggests suggested suggesting
-propose proposes proposed proposing
 write writes wrote writing
 tweet tweets tweeted tweeting
 post posts posted posting
-characterize characterizes characterized characterizing characterise characterises characterised characterising
 describe describes described describing
 call calls called calling
 ask asks asked asking
-question questions questioned questioning
 point points pointed pointing
 touch touches touched touching
 outline outlines outlined outlining
 counter counters countered countering
 recall recalls recalled recalling
-threaten threatens threatened threatening
-demand demands demanded demanding
-assure assures assured assuring
-hint hints hinted hinting
 testify testifies testified testifying
 mention mentions mentioned mentioning
-refer refers referred referring
 include includes included
 contain contains contained
-focus focuses focused
 apologize apologizes apologized apologizing apologise apologises apologised apologising
+blame blames blamed blaming
+report reports reported reporting
+joke jokes joked joking
+quip quips quipped quipping
+fume fumes fumed fuming
+boast boasts boasted boasting
+shout shouts shouted shouting
+answer answers answered answering
+repeat repeats repeated repeating
+forecast forecasts forecasted forecasting
+frame frames framed framing
+characterize characterizes characterized characterizing characterise characterises characterised characterising
+chime chimes chimed chiming
+retort retorts retorted retorting
+exclaim exclaims exclaimed exclaiming
+reveal reveals revealed revealing
+recount recounts recounted recounting
+brag brags bragged bragging
+scoff scoffs scoffed scoffing
+mock mocks mocked mocking
+snap snaps snapped snapping
+conclude concludes concluded concluding
+advise advises advised advising
+gush gushes gushed gushing
+sneer sneers sneered sneering
 """
 
 
@@ -94,7 +106,8 @@ def _forms(table: str) -> dict[str, str]:
 CUES: dict[str, str] = _forms(_CUE_TABLE)
 REPORTING_LEMMAS: frozenset[str] = frozenset(CUES.values())
 # Verbs a question uses to ask for someone's words that running text does not use as reporting cues
-# ("What does Doe think about taxes?"), and forms only questions need ("written by").
+# ("What does Doe think about taxes?", "What did Doe propose?": in news text "proposed a plan" is an act more often
+# than a statement), and forms only questions need ("written by").
 _QUESTION_ONLY_TABLE = """
 think thinks thought thinking
 believe believes believed believing
@@ -105,28 +118,51 @@ react reacts reacted reacting
 reveal reveals revealed revealing
 recommend recommends recommended recommending
 write written
+propose proposes proposed proposing
+threaten threatens threatened threatening
+demand demands demanded demanding
+lament laments lamented lamenting
+label labels labeled labelled labeling labelling
+dub dubs dubbed dubbing
+assure assures assured assuring
+hint hints hinted hinting
 """
 # Cues that report only with a subject or complement a question does not have ("her speech included ..."), or
 # whose forms a question more often uses as nouns ("Did Doe answer questions?").
-_CUES_NOT_IN_QUESTIONS = _words("include contain focus refer touch point question counter post")
+_CUES_NOT_IN_QUESTIONS = _words("include contain focus refer touch point question counter post answer frame chime snap")
 QUESTION_VERBS: dict[str, str] = {
     form: lemma for form, lemma in (CUES | _forms(_QUESTION_ONLY_TABLE)).items() if lemma not in _CUES_NOT_IN_QUESTIONS
 }
 
+# Cues that report speech whatever follows them: an unknown noun before them is a speaker ("the ranger said").
+PLAIN_CUES = _words("say tell add write tweet ask joke quip shout insist explain")
 # Cues that also have a non-reporting sense unless a complement follows ("added 500 jobs", "responded to").
 NEEDS_COMPLEMENT = _words(
-    "add respond reply maintain observe suggest ask question recall counter write post comment remark hint explain"
+    "add respond reply maintain observe suggest ask recall counter write post comment remark explain state report "
+    "answer repeat reveal recount conclude advise snap claim concede"
 )
-COMPLEMENT_OK = _words("that whether why how if what when in on at during while after before as by")
+# Forms far more often nouns than reporting verbs: cues only before "that" or a colon.
+NOUN_FORMS = _words("state states")
+COMPLEMENT_OK = _words("that whether why how if what when in on at during while after before as by about")
 CUE_PARTICLES = {
     "point": {"to", "out"},
     "touch": {"on", "upon"},
     "refer": {"to"},
     "focus": {"on"},
     "call": {"for", "on", "upon"},
+    "frame": {"as"},
+    "chime": {"in"},
+}
+# Cues whose particle may follow a short object: "framed the vote as", "asked the board whether/to".
+FAR_PARTICLES = {
+    "frame": _words("as"),
+    "characterize": _words("as"),
+    "ask": _words("to whether if why how what when about"),
+    "urge": _words("to"),
+    "tell": _words("that to whether"),
 }
 # Only reporting when the subject is a speech ("Her speech included ...").
-SPEECH_SUBJECT_ONLY = _words("include contain focus")
+SPEECH_SUBJECT_ONLY = _words("include contain")
 
 # Who can speak: pronouns (with gender), titles, roles, organisations, groups and speeches.
 SUBJECT_PRONOUNS = {"he": "male", "she": "female", "it": None, "they": None}
@@ -151,7 +187,7 @@ mechanic architect consultant strategist pollster banker trader investor entrepr
 partner lecturer principal specialist columnist lobbyist pharmacist dentist therapist psychiatrist psychologist
 novelist surgeon paramedic veterinarian curator designer hydrologist climatologist meteorologist epidemiologist
 virologist biologist geologist ecologist physicist chemist sociologist demographer technician
-statistician politician photographer filmmaker diplomat-in-chief
+statistician politician photographer filmmaker diplomat-in-chief dean provost nominee front-runner frontrunner
 """)
 FEMALE_ROLES = _words("spokeswoman chairwoman congresswoman councilwoman queen princess")
 MALE_ROLES = _words("spokesman chairman congressman councilman king prince")
@@ -161,7 +197,7 @@ army military union party organization organisation bank embassy office cabinet 
 alliance bloc coalition group campaign charity foundation institute university hospital board federation
 association network newspaper broadcaster outlet club team league country nation state city service operator
 producer manufacturer maker retailer carrier airline utility regulator watchdog insurer lender developer provider
-supplier distributor exporter importer publisher
+supplier distributor exporter importer publisher trust society
 """)
 # "the company said": when no organisation is described so, the most recent organisation named is meant.
 GENERIC_ORGS = _words("company firm group organization organisation business corporation")
@@ -179,16 +215,35 @@ speech remarks comments statement statements address letter post tweet interview
 op-ed essay article column memo briefing response reply rebuttal warning warnings proposal report study survey
 assessment research
 """)
+# What a reporting verb can take as its object and still report speech ("repeated her claim", "wrote an op-ed").
+SPEECH_OBJECTS = SPEECH_NOUNS | _words("""
+claim claims view views position call calls argument arguments criticism charge charges pledge promise vow
+assertion case op-ed editorial letter column blog book memoir question questions concerns opinion
+""")
+# Verbs that take a reporting verb as an infinitive without changing who speaks ("went on to say").
+RAISING_VERBS = _words("""
+continue continues continued continuing go goes went going on begin begins began begun start starts started
+seem seems seemed appear appears appeared tend tends tended proceed proceeded proceeds took take takes
+""")
 # Nouns that head reporting-like sentences without being anyone's statement ("Reports suggest that").
 NON_SPEAKERS = _words("""
 report reports study studies data figures estimates estimate poll polls survey surveys documents evidence
-analysis statistics records findings results footage images
+analysis statistics records findings results footage images document website page book story law bill rule
+policy plan deal agreement measure order ruling decision filing lawsuit suit email emails video ad ads
+advertisement chart graph map list headline title caption sign signs numbers math history time record vote
+votes
+""")
+# Capitalized words that describe rather than name: "Democratic front-runner Jane Doe".
+PARTY_WORDS = _words("democrat democratic republican independent conservative liberal labour green presumptive gop")
+# Words that stand in a noun's place without naming anyone: "others said", "the two wrote", "those surveyed".
+NOT_NOUNS = _words("""
+others other two three four five six ten dozen hundreds thousands millions latter former rest same
 """)
 NOUN_HEADS = PERSON_ROLES | ORG_NOUNS | GROUP_NOUNS | SPEECH_NOUNS
 # Function words, which end a noun phrase or a name.
 DETERMINERS = _words("the a an this that these those his her its their our my your")
-QUANTIFIERS = _words("some many most several few all both each every other numerous various more certain one")
-INDEFINITE = _words("a an one")
+QUANTIFIERS = _words("some many most several few all both each every other another numerous various more certain one")
+INDEFINITE = _words("a an one another")
 PREPOSITIONS = _words("""
 of to in on at for from with by about against between into over under after before during without within across
 among around near through toward towards upon amid despite via per beyond behind inside outside along like
@@ -202,7 +257,7 @@ _CONJUNCTIONS = _words("and or but nor so yet if than because although though si
 _WH = _words("who whom whose which what why how when where whether that there here")
 INTRO = _words("""
 however meanwhile still yet now then also moreover furthermore instead indeed separately earlier later last
-today yesterday tonight exclusive asked speaking according in on at during after before while when as since
+today yesterday tonight exclusive asked speaking according in on at during after before while when as since given
 although though despite with for from by if unlike like following amid
 """)
 FUNCTION_WORDS = (
@@ -211,6 +266,7 @@ FUNCTION_WORDS = (
 ADVERBS = _words("""
 also repeatedly long previously recently again further then later earlier once already often publicly privately
 reportedly explicitly openly frequently never always even still similarly separately meanwhile himself herself
+back again angrily sharply flatly bluntly quickly loudly quietly simply briefly
 itself themselves just directly first finally initially subsequently yesterday today tonight not too personally
 formally officially apparently allegedly specifically consistently
 """)
@@ -222,6 +278,7 @@ september october november december week month year weekend morning evening nigh
 # Words before a speaker phrase that do not help to tell who is meant ("the", "Mr", "some").
 LEADING_WORDS = _words("the a an mr mrs ms miss dr prof sir dame some many most several")
 # Names.
+NAME_SUFFIXES = _words("jr sr ii iii iv")
 NAME_PARTICLES = _words("de da di van von der den del la le bin ibn al el du dos")
 # "Bank of ...", "Secretary of State": "of" continues a name after these words.
 OF_NAMES = _words("""

@@ -23,3 +23,9 @@ class Attribution:
     statement: bool
     speaker: str | None = None
     cue: str | None = None
+    others: tuple[str, ...] = ()  # speakers of further clauses ("While A vowed ..., B pledged ...")
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Every speaker of the sentence, the main one first."""
+        return ((self.speaker,) if self.speaker else ()) + self.others

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from .lexicon import CUES, FUNCTION_WORDS, HONORIFICS, NON_SPEAKERS, NOT_PERSON, ORG_SUFFIXES, PERSON_ROLES, TIME_WORDS
+from functools import lru_cache
+
+from nicknames import NickNamer
+
+from .lexicon import (
+    ADVERBS,
+    CUES,
+    FUNCTION_WORDS,
+    HONORIFICS,
+    NON_SPEAKERS,
+    NOT_NOUNS,
+    NOT_PERSON,
+    ORG_SUFFIXES,
+    PERSON_ROLES,
+    TIME_WORDS,
+)
 from .sentence import NP, Sentence, role_gender
 from .tokens import Tok, is_acronym, is_name_token, joins_name
 
@@ -13,7 +28,8 @@ def name_phrase(sent: Sentence, end: int) -> NP | None:
     p = end - 1
     while p > 0 and (is_name_token(toks[p - 1]) or (p >= 2 and joins_name(toks, p - 1) and is_name_token(toks[p - 2]))):
         p -= 1
-    while p < end and (toks[p].low in FUNCTION_WORDS or toks[p].low in TIME_WORDS):
+    while p < end and (toks[p].low in FUNCTION_WORDS or toks[p].low in TIME_WORDS or toks[p].low in ADVERBS
+                       or toks[p].low in NOT_NOUNS):
         p += 1
     if p >= end:
         return None
@@ -88,3 +104,18 @@ def _lowercase_pre_role(sent: Sentence, np: NP, p: int) -> None:
     np.gender = np.gender or role_gender(sent.toks[p - 1].low)
     np.person = True
     np.start = q
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def same_first_name(a: str, b: str) -> bool:
+    """ "joe" and "joseph", "tom" and "thomas": equal, or one a nickname of the other (lowercase)."""
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]  # an initial
+    namer = _nicknamer()
+    return b in namer.nicknames_of(a) or b in namer.canonicals_of(a)

@@ -10,6 +10,8 @@ from .lexicon import (
     DETERMINERS,
     FUNCTION_WORDS,
     GROUP_NOUNS,
+    NON_SPEAKERS,
+    NOT_NOUNS,
     NOUN_HEADS,
     ORG_NOUNS,
     PERSON_ROLES,
@@ -19,6 +21,7 @@ from .lexicon import (
     QUANTIFIERS,
     SPEECH_NOUNS,
     SUBJECT_PRONOUNS,
+    TIME_WORDS,
 )
 from .names import name_phrase, org_name
 from .sentence import NP, Sentence, role_gender
@@ -27,8 +30,11 @@ from .tokens import is_acronym, is_name_token, normalize_key
 _AFTER_ROLE = PREPOSITIONS | {"who", "whose", "which", "that"}  # what may follow the role in an apposition
 
 
-def np_ending_at(sent: Sentence, end: int, depth: int = 0) -> NP | None:
-    """Parse the noun phrase whose last token is toks[end - 1]."""
+def np_ending_at(sent: Sentence, end: int, depth: int = 0, open_class: bool = False) -> NP | None:
+    """Parse the noun phrase whose last token is toks[end - 1].
+
+    open_class: in a subject position, any common noun after a determiner can head the phrase ("the librarian").
+    """
     if end <= 0 or end > len(sent.toks):
         return None
     tok = sent.toks[end - 1]
@@ -40,18 +46,34 @@ def np_ending_at(sent: Sentence, end: int, depth: int = 0) -> NP | None:
         np = _noun_phrase(sent, end, depth)
     elif is_name_token(tok):
         np = name_phrase(sent, end)
+    elif open_class and _open_noun(tok.text):
+        np = _noun_phrase(sent, end, depth)
+        if np is not None and np.det is None and not (np.kind == "group" and _bare_role_ok(sent, np.start)):
+            return None  # a bare singular noun is no subject; a bare plural only at a clause start ("Rangers said")
+        if np is not None:
+            np.guessed = True
     else:
         return None
     return _attach_pp(sent, np, depth) if np else None
 
 
-def np_starting_at(sent: Sentence, k: int) -> NP | None:
+def _open_noun(word: str) -> bool:
+    """A lowercase word that can be a common noun: not a function word, cue, adverb or non-speaker."""
+    low = word.lower()
+    return (
+        word.islower() and word.isalpha() and len(word) > 2 and low not in FUNCTION_WORDS and low not in CUES
+        and low not in NOT_NOUNS and not low.endswith("ed")
+        and low not in ADVERBS and low not in NON_SPEAKERS and low not in TIME_WORDS and not low.endswith(("ly", "ing"))
+    )  # fmt: skip
+
+
+def np_starting_at(sent: Sentence, k: int, open_class: bool = False) -> NP | None:
     """The longest noun phrase that starts at token k (for "said the minister", "according to X")."""
     best = None
     for e in range(k + 1, min(len(sent.toks), k + 9) + 1):
         if sent.toks[e - 1].kind in ("p", "q") and e - 1 > k:
             break
-        np = np_ending_at(sent, e)
+        np = np_ending_at(sent, e, open_class=open_class)
         if np is not None and np.start == k:
             best = np
     if best is not None:
@@ -105,6 +127,8 @@ def _noun_kind(head: str) -> str:
         return "group"
     if head in ORG_NOUNS:
         return "org"
+    if head not in PERSON_ROLES and head.endswith("s") and not head.endswith(("ss", "us", "is")):
+        return "group"  # an unknown plural noun: "organizers", "strategists"
     return "role"
 
 

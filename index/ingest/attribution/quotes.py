@@ -25,7 +25,7 @@ class Analysis:
     quotes: QuoteInfo
     pure_quote: bool  # nothing but quotation (and punctuation)
     paragraph: int
-
+    cue_only: bool = False  # nothing but a speaker and a cue ("Doe said."), left over after a quotation
 
 def mask_quotes(sentence: str, carried: str | None) -> tuple[str, str | None, QuoteInfo]:
     """Replace every quotation by one marker; return the masked text, the quote left open, and facts."""
@@ -35,9 +35,22 @@ def mask_quotes(sentence: str, carried: str | None) -> tuple[str, str | None, Qu
         out.append(f" {QUOTE_MARK} ")
     has_quote = carried is not None
     n = len(sentence)
+    skip = False
     for i, ch in enumerate(sentence):
+        if skip:  # the second apostrophe of a '' quotation mark
+            skip = False
+            continue
         before = sentence[i - 1] if i else " "
         after = sentence[i + 1] if i + 1 < n else " "
+        if ch == "'" and after == "'":  # '' as a double quotation mark (some newspapers' house style)
+            skip = True
+            if state is None:
+                state = "dd"
+                has_quote = True
+                out.append(f" {QUOTE_MARK} ")
+            elif state == "dd":
+                state = None
+            continue
         if state is None:
             opener = _opens(ch, before, after)
             if opener:
@@ -72,6 +85,8 @@ def _closes(state: str, ch: str, after: str) -> bool:
         return ch == '"'
     if state == "s":
         return ch == "’" and not after.isalnum()
+    if state == "dd":
+        return False  # only '' closes, handled by the caller
     return ch == "'" and not after.isalnum()
 
 
@@ -86,12 +101,23 @@ def propagate_quotes(analyses: list[Analysis]) -> None:
             and nxt.paragraph == a.paragraph
             and nxt.attribution.statement
         ):
-            a.attribution = Attribution(True, nxt.attribution.speaker, "quote")
+            a.attribution = Attribution(True, nxt.attribution.speaker, "quote", nxt.attribution.others)
     for i, a in enumerate(analyses):
-        if a.attribution.statement or not (a.pure_quote or a.quotes.carried_in):
+        if not a.cue_only:
+            continue
+        prev = analyses[i - 1] if i else None
+        if prev is not None and prev.paragraph == a.paragraph and prev.quotes.has_quote:
+            # "“Why not?” | Doe said.": the quotation is the statement, the cue alone says nothing
+            if prev.pure_quote or not prev.attribution.statement:
+                prev.attribution = Attribution(True, a.attribution.speaker, "quote", a.attribution.others)
+            a.attribution = Attribution(False)
+    for i, a in enumerate(analyses):
+        if a.attribution.statement or not (a.pure_quote or a.quotes.carried_in) or a.cue_only:
             continue
         source = _neighbour_statement(analyses, i)
-        a.attribution = Attribution(True, source.speaker if source else None, "quote")
+        a.attribution = (
+            Attribution(True, source.speaker, "quote", source.others) if source else Attribution(True, None, "quote")
+        )
 
 
 def _neighbour_statement(analyses: list[Analysis], i: int) -> Attribution | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .lexicon import GENERIC_ORGS, INDEFINITE, ORG_SUFFIXES, SUBJECT_PRONOUNS, THINGS_AND_PLACES
+from .lexicon import GENERIC_ORGS, HONORIFICS, INDEFINITE, ORG_SUFFIXES, SUBJECT_PRONOUNS, THINGS_AND_PLACES
 from .model import Speaker
+from .places import place_of
 from .roles import role_matches
 from .sentence import NP
 from .tokens import normalize_key
@@ -51,6 +52,7 @@ class Registry:
         self.entities: dict[str, Entity] = {}
         self.clock = 0
         self.sentence = 0
+        self._speaking = False  # resolving a speaker (not registering a mention)
 
     def bump(self, ent: Entity) -> None:
         """Make an entity the most salient one, as of the current sentence."""
@@ -60,10 +62,17 @@ class Registry:
 
     def resolve(self, np: NP) -> Entity | None:
         """Map a speaker noun phrase to an entity, creating it when new."""
+        self._speaking = True
+        try:
+            return self._resolve(np)
+        finally:
+            self._speaking = False
+
+    def _resolve(self, np: NP) -> Entity | None:
         if np.kind == "pronoun":
             return self._pronoun(np.head)
         if np.kind == "speech":
-            return self.resolve(np.possessor) if np.possessor else None
+            return self._resolve(np.possessor) if np.possessor else None
         if np.kind == "name":
             return self._name(np)
         if np.kind == "group":
@@ -126,7 +135,10 @@ class Registry:
             ent.add_alias(np.name_words[-1])
         else:
             known = self._person_called(key) or self.entities.get(key)
-            ent = known if known is not None else self._get(key, np.text, "person" if np.person else "organization")
+            # a lone capitalized word that speaks is most often a surname ("Maddow said"); acronyms are not
+            speaking_person = np.person is None and self._speaking and place_of(key) is None  # "Moscow said"
+            kind = "person" if np.person or speaking_person else "organization"
+            ent = known if known is not None else self._get(key, np.text, kind)
         ent.add_alias(np.text)
         ent.add_descriptions(np.descriptions)
         if ent.kind == "person" and np.gender and ent.gender is None:
@@ -150,7 +162,6 @@ class Registry:
         """ "the diplomat", "the alliance leader", "a spokesman", "the ministry"."""
         mods = list(np.mods)
         possessor = np.possessor if np.possessor is not None and np.possessor.kind == "name" else None
-        named_possessor = possessor is not None
         if possessor is not None:
             mods.extend(normalize_key(w) for w in possessor.name_words)
         ent = None if np.det in INDEFINITE else self._described(np.head, mods, np.kind)
@@ -158,7 +169,7 @@ class Registry:
             ent = self._latest_named_org()
         if ent is None:
             # "a spokesman" is known only by description; "Doe's lawyer" keeps whose lawyer it is
-            label = np.text if named_possessor else " ".join((*np.mods, np.head))
+            label = _possessed(possessor, np) if possessor is not None else " ".join((*np.mods, np.head))
             kind = "organization" if np.kind == "org" else "person"
             ent = self._get(normalize_key(label), label, kind, named=False)
             if np.gender and ent.gender is None:
@@ -187,6 +198,12 @@ class Registry:
         if ent.kind == "person" and ent.named:
             return max(ent.aliases, key=lambda a: len(a.split()), default=ent.name)
         return ent.name
+
+
+def _possessed(possessor: NP, np: NP) -> str:
+    """ "Mr. Doe's party" -> "Doe's party": whose role it is, without titles."""
+    owner = " ".join(w for w in possessor.name_words if normalize_key(w) not in HONORIFICS)
+    return f"{owner or possessor.text}'s {' '.join((*np.mods, np.head))}"
 
 
 def _company_like(key: str) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from .lexicon import COMPOUND_ROLES, DESCRIPTION_END, ORG_NOUNS, PERSON_ROLES, ROLE_FAMILIES, SOFT_MODIFIERS
+from .places import same_place
 from .tokens import normalize_key
 
 
@@ -31,7 +33,12 @@ def role_matches(head: str, modifiers: Sequence[str], description: str) -> bool:
         return False
     if "vice" in words and "vice" not in modifiers and head != "vice president":
         return False
-    return all(m in SOFT_MODIFIERS or any(same_word(m, w) for w in words) for m in modifiers)
+    phrases = words + [f"{a} {b}" for a, b in pairwise(words)]  # "white house"
+    # "Germany's ambassador" is "Berlin's ambassador": a state and its seat of government are one modifier
+    return all(
+        m in SOFT_MODIFIERS or any(same_word(m, w) for w in words) or any(same_place(m, w) for w in phrases)
+        for m in modifiers
+    )
 
 
 def _description_core(words: list[str]) -> list[str]:

@@ -26,6 +26,7 @@ class NP:
     possessor: NP | None = None
     after_prep: str | None = None
     core: str = ""  # the phrase without article or possessor: "Western backers"
+    guessed: bool = False  # headed by a noun from no word list ("the librarian"): speaks only with a clear cue
 
 
 class Sentence:
