@@ -182,7 +182,12 @@ def test_health_and_metrics_in_webhook_mode(fake_telegram: FakeTelegram, provide
             await fake.wait_for_messages_async(ALICE, 1)
             await client.post("/telegram/hook", json=forged_update(fake, MALLORY))
             health = (await client.get("/healthz")).json()
-            metrics = await client.get("/metrics")
+            # the handler counts the question once the reply is sent, a moment after the fake server has it
+            for _ in range(100):
+                metrics = await client.get("/metrics")
+                if "newsbot_answer_seconds_count 1.0" in metrics.text:
+                    break
+                await asyncio.sleep(0.05)
             return health, metrics.text, (await client.get("/elsewhere")).status_code
 
     health, metrics, missing = run_async(scenario())
