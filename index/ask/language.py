@@ -22,7 +22,9 @@ SUPPORTED = ("en", "ru", "uk")
 DEFAULT = "en"
 # Languages the detector chooses among: the supported ones, their neighbours, and the languages of the largest
 # groups of Telegram users, so that an unsupported question is named rather than mistaken for a supported one.
-CANDIDATES = tuple(re.findall(r"\w+", "en ru uk be bg sr mk kk de fr es it pt pl nl tr cs sk ro hu sv da nb fi ar zh ja ko he el hy ka fa hi"))
+CANDIDATES = tuple(
+    re.findall(r"\w+", "en ru uk be bg sr mk kk de fr es it pt pl nl tr cs sk ro hu sv da nb fi ar zh ja ko he el hy")
+)
 SUPPORTED_SHARE = 0.5  # rule 2
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
