@@ -9,7 +9,9 @@ Kazakh. The rules:
    names ("What did Полянский say?" is English, "Что сказал Polyansky?" Russian);
 2. a supported language wins when it is at least half as likely as the best one (refusing a question costs more
    than answering it in a neighbouring language);
-3. letters only one of Russian and Ukrainian has decide between them (і ї є ґ: Ukrainian; ы э ъ ё: Russian).
+3. letters only one of Russian and Ukrainian has decide between them (і ї є ґ: Ukrainian; ы э ъ ё: Russian);
+4. an unsupported language must be likely (probability >= 0.7): a few words of markup, a name or "ok" go to the
+   supported language of their script (English for Latin letters), not to a refusal.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ CANDIDATES = tuple(
     re.findall(r"\w+", "en ru uk be bg sr mk kk de fr es it pt pl nl tr cs sk ro hu sv da nb fi ar zh ja ko he el hy")
 )
 SUPPORTED_SHARE = 0.5  # rule 2
+UNSUPPORTED_MIN = 0.7  # rule 4
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -53,8 +56,9 @@ def detect_language(text: str) -> str:
     ranked: list[tuple[str, float]] = _identifier().rank(_without_names(words))
     best, top = ranked[0]
     if best not in SUPPORTED:
-        supported = [(code, p) for code, p in ranked if code in SUPPORTED]
-        if supported and supported[0][1] >= SUPPORTED_SHARE * top:
+        cyrillic = _CYRILLIC.search(text) is not None
+        supported = [(code, p) for code, p in ranked if code in SUPPORTED and (code != "en") == cyrillic]
+        if supported and (supported[0][1] >= SUPPORTED_SHARE * top or top < UNSUPPORTED_MIN):
             best = supported[0][0]
     return _by_letters(text.lower(), best)
 

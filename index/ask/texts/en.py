@@ -49,5 +49,9 @@ TEXTS = {
         "Mention {mention} in your question, reply to one of my messages, or use /ask followed by the question.\n\n"
         "<b>Commands</b>\n/ask &lt;question&gt; — ask a question\n/sources — the articles I know\n/help — this message"
     ),
+    "example_speaker": "What did {name} say?",
+    "example_topic": "What is the news about {topic}?",
+    "example_fallback_speaker": "What did the minister say?",
+    "example_fallback_topic": "What is the news about the elections?",
     "me": "me",
 }

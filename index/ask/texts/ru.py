@@ -51,5 +51,9 @@ TEXTS = {
         "или напишите /ask и вопрос.\n\n<b>Команды</b>\n/ask &lt;вопрос&gt; — задать вопрос\n"
         "/sources — статьи, которые я знаю\n/help — это сообщение"
     ),
+    "example_speaker": "Что сказал {name}?",
+    "example_topic": "Какие новости о {topic}?",
+    "example_fallback_speaker": "Что сказал министр?",
+    "example_fallback_topic": "Какие новости о выборах?",
     "me": "меня",
 }

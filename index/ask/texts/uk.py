@@ -51,5 +51,9 @@ TEXTS = {
         "повідомлення або напишіть /ask і питання.\n\n<b>Команди</b>\n/ask &lt;питання&gt; — поставити питання\n"
         "/sources — статті, які я знаю\n/help — це повідомлення"
     ),
+    "example_speaker": "Що сказав {name}?",
+    "example_topic": "Які новини про {topic}?",
+    "example_fallback_speaker": "Що сказав міністр?",
+    "example_fallback_topic": "Які новини про вибори?",
     "me": "мене",
 }
