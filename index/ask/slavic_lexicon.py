@@ -95,6 +95,12 @@ chief: шеф
 general: генерал
 commander: командующий командир командувач
 official: чиновник чиновница посадовець
+judge: судья суддя
+coach: тренер
+chairman: председатель
+chief executive: гендиректор генеральный-директор гендиректорка
+analyst: аналитик аналітик
+spokeswoman: пресс-секретарша
 """)
 # Group nouns (plural speakers) -> English.
 GROUPS = _table("""
@@ -104,6 +110,7 @@ officials: чиновник посадовець
 analysts: аналитик аналітик
 observers: наблюдатель спостерігач
 residents: житель жительница мешканець
+supporters: болельщик вболівальник фанат уболівальник
 leaders: лидер лідер
 """)
 # Role modifiers: "заместитель постпреда" = deputy envoy, "генеральный секретарь" = secretary general.
