@@ -9,6 +9,7 @@ import pytest
 
 from bot import texts
 from bot.app import build_application, running
+from bot.handlers import NewsBot
 from bot.reload import IndexProvider
 from index.ask.texts import say
 from index.build.full import build_index
@@ -56,7 +57,8 @@ def test_russian_question_gets_russian_framing_and_english_quotes(provider: Inde
 
 def test_more_button_and_next_page_in_russian(provider: IndexProvider) -> None:
     async def scenario(fake: FakeTelegram) -> tuple:
-        app = build_application(fake.token, provider, fake.base_url, reload_interval=0)
+        news_bot = NewsBot(provider, page_size=2)  # pages of two, so that the answer has a More button
+        app = build_application(fake.token, provider, fake.base_url, news_bot=news_bot, reload_interval=0)
         async with running(app, poll_timeout=1):
             fake.push_message(OLGA, "Что известно о трансфере Бенетти?")
             first = (await fake.wait_for_messages_async(OLGA, 1, timeout=10))[0]

@@ -150,6 +150,10 @@ class Searcher:
         """Return the BM25 score of each of some sentences for a text."""
         return self._store.lexical.scores(text)[np.asarray(sids, dtype=np.int64)]
 
+    def lexical_terms(self) -> set[str]:
+        """Return every word (stemmed, lower-case) the BM25 index holds."""
+        return {term for segment in self._store.lexical.segments for term in segment.terms}
+
     def mentions(self, phrase: str) -> bool:
         """Tell whether any live sentence contains a word of the phrase (BM25 has it)."""
         return bool(self._store.lexical.query_tokens(phrase)) and bool(self.lexical(phrase, 1))
