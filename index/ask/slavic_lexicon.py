@@ -123,12 +123,12 @@ former: бывший колишній
 """)
 # Places and organisations whose English name is no transliteration of the Russian or Ukrainian one.
 PLACES = _table("""
-Moscow: москва
+Moscow: москва московский московський
 Russia: россия росія рф
 Russian: российский российская російський
 Ukraine: украина україна
 Ukrainian: украинский український
-Kiev: киев київ
+Kiev: киев київ киевский київський
 US: сша
 American: американский американський
 NATO: нато
