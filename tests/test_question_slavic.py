@@ -71,3 +71,10 @@ def test_speaker_phrases_in_english(text: str, lang: str, english: str) -> None:
     parsed = parse_slavic(text, lang)
     assert parsed is not None
     assert english_speaker(parsed.speaker, lang, NAMES)[0] == english
+
+
+def test_a_country_also_stands_for_its_capital_in_role_phrases() -> None:
+    parsed = parse_slavic("Что сказал постпред России?", "ru")
+    assert parsed is not None
+    phrases = english_speaker(parsed.speaker, "ru", NAMES)
+    assert phrases[0] == "the Russia envoy" and "the Moscow envoy" in phrases and "the Kremlin envoy" in phrases

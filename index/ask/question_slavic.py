@@ -13,6 +13,7 @@ from .slavic_lexicon import (
     ACCORDING_TO,
     FILLERS,
     GROUPS,
+    METONYMS,
     MODIFIERS,
     PLACES,
     POLITE,
@@ -208,6 +209,10 @@ def english_speaker(words: Iterable[Token], lang: str, names: Iterable[str]) -> 
     if heads:
         article = "" if heads[0] in GROUPS.values() else "the "
         out.insert(0, article + phrase)
+        # a country for its capital or seat of government and back ("постпред России" = "Moscow's envoy")
+        for i, mod in enumerate(mods):
+            for other in METONYMS.get(mod, ()):
+                out.append(article + " ".join([*mods[:i], other, *mods[i + 1 :], *heads, *name]))
     return out
 
 

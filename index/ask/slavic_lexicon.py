@@ -150,3 +150,16 @@ Brussels: брюссель
 Washington: вашингтон
 White House: белый-дом
 """)
+
+# A country, its adjective, its capital and its seat of government name the same speaker in the news ("Moscow said",
+# "Russia's envoy", "the Kremlin said"): a role phrase that names nobody is tried with the others.
+_METONYM_GROUPS = [
+    ("Russia", "Russian", "Moscow", "Kremlin"),
+    ("Ukraine", "Ukrainian", "Kiev"),
+    ("US", "American", "Washington", "White House"),
+    ("Britain", "British", "London"),
+    ("France", "French", "Paris"),
+    ("Germany", "German", "Berlin"),
+    ("China", "Chinese", "Beijing"),
+]
+METONYMS = {name: tuple(n for n in group if n != name) for group in _METONYM_GROUPS for name in group}
