@@ -28,7 +28,6 @@ _LEANS_ON_CONTEXT = re.compile(
     r"still|then|there|such|both|neither|meanwhile|instead|nevertheless)\b)"
 )
 ELLIPSIS = "…"
-NO_MORE = "There are no further sentences for that question."
 
 
 @dataclass(frozen=True)
