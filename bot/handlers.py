@@ -29,6 +29,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from index.ask.answer import Answer
+from index.ask.texts import say
 from index.errors import QuestionError
 
 from . import texts
@@ -52,6 +53,12 @@ LOGGED_QUESTION = 80  # characters of a question written to the log
 def _short(text: str, size: int = LOGGED_QUESTION) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _user_language(update: Update) -> str:
+    """The language of the bot's own words for a user: their Telegram language when supported, else English."""
+    user = update.effective_user
+    return texts.user_language(user.language_code if user else None)
 
 
 def question_in(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -163,7 +170,7 @@ class NewsBot:
         self.metrics.refusals.labels(reason="flood").inc()
         if verdict is Verdict.WARN and message is not None:
             wait = self.flood.retry_after(user_id or 0)
-            await self._reply(message, texts.slow_down(wait))
+            await self._reply(message, texts.slow_down(wait, _user_language(update)))
         return True
 
     # ----------------------------------------------------------------- commands
@@ -173,14 +180,15 @@ class NewsBot:
         if message is None or await self._flooded(update, message):
             return
         user = update.effective_user
-        await self._reply(message, texts.welcome(await self.facts(), user.first_name if user else None))
+        lang = _user_language(update)
+        await self._reply(message, texts.welcome(await self.facts(), user.first_name if user else None, lang))
 
     async def help(self, update: Update, context: Context) -> None:
         """/help: how to ask, with examples, and the commands."""
         message = update.effective_message
         if message is None or await self._flooded(update, message):
             return
-        await self._reply(message, texts.help_text(await self.facts(), context.bot.username))
+        await self._reply(message, texts.help_text(await self.facts(), context.bot.username, _user_language(update)))
 
     async def sources(self, update: Update, context: Context) -> None:
         """/sources: the articles in the corpus."""
@@ -247,7 +255,8 @@ class NewsBot:
                 page = render_answer(result)
                 markup = None
                 if page.next_offset is not None:
-                    markup = self._more_button(self.questions.add(result.question), page.next_offset, page.remaining)
+                    qid = self.questions.add(result.question)
+                    markup = self._more_button(qid, page.next_offset, page.remaining, result.question_language)
                 await self._reply(message, page.html, markup)
                 outcome, shown, total = ("answered" if result.answered else "nothing_found"), page.shown, result.total
         self.metrics.question(outcome, time.perf_counter() - started)
@@ -258,10 +267,9 @@ class NewsBot:
         )  # fmt: skip
 
     @staticmethod
-    def _more_button(qid: str, offset: int, remaining: int) -> InlineKeyboardMarkup:
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(f"More ({remaining} left)", callback_data=more_data(qid, offset))]]
-        )
+    def _more_button(qid: str, offset: int, remaining: int, lang: str = "en") -> InlineKeyboardMarkup:
+        label = say(lang, "more", remaining=remaining)
+        return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=more_data(qid, offset))]])
 
     async def more(self, update: Update, context: Context) -> None:
         """The "More" button: send the next page of an answer and take the button off the previous one."""
@@ -274,7 +282,8 @@ class NewsBot:
             return
         qid, offset = parsed
         if self._admit(update) is not Verdict.ALLOW:
-            await query.answer(texts.slow_down(self.flood.retry_after(query.from_user.id)))
+            wait = self.flood.retry_after(query.from_user.id)
+            await query.answer(texts.slow_down(wait, texts.user_language(query.from_user.language_code)))
             return
         question = self.questions.get(qid)
         if question is None:
@@ -294,7 +303,7 @@ class NewsBot:
                 page = render_answer(result)
                 markup = None
                 if page.next_offset is not None:
-                    markup = self._more_button(qid, page.next_offset, page.remaining)
+                    markup = self._more_button(qid, page.next_offset, page.remaining, result.question_language)
                 await deliver(lambda: context.bot.send_message(chat_id, page.html, reply_markup=markup))
         except BaseException:
             self.questions.release(qid, offset)  # let the button be pressed again

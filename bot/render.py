@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from index.ask.answer import Answer, Result
-from index.ask.messages import nothing_found
+from index.ask.messages import either, nothing_found
+from index.ask.texts import count, plural_of, say
 from index.store.table import Document
 
 # Telegram refuses messages longer than 4096 UTF-16 code units after entity parsing. Measuring the raw HTML in
@@ -32,7 +33,6 @@ _LEANS_ON_CONTEXT = re.compile(
     r"still|then|there|such|both|neither|meanwhile|instead|nevertheless)\b)"
 )
 ELLIPSIS = "…"
-NO_MORE = "There are no further sentences for that question."
 
 
 @dataclass(frozen=True)
@@ -166,26 +166,30 @@ def result_html(result: Result, budget: int = MAX_MESSAGE) -> str:
     return f"{quote_html(result, budget - utf16_len(cite) - 1)}\n{cite}"
 
 
-def _span(offset: int, shown: int, total: int, noun: str) -> str:
+def _span(offset: int, shown: int, total: int, noun: str, lang: str = "en") -> str:
     if offset == 0 and shown >= total:
-        return f"{total} {noun}{'' if total == 1 else 's'}"
-    return f"{offset + 1}–{offset + shown} of {total} {noun}s" if shown > 1 else f"{offset + 1} of {total} {noun}s"
+        return say(lang, "span_all", count=count(lang, total, noun))
+    of_total = f"{total} {plural_of(lang, max(total, 2), noun)}"
+    if shown > 1:
+        return say(lang, "span_range", first=offset + 1, last=offset + shown, count=of_total)
+    return say(lang, "span_one", first=offset + 1, count=of_total)
 
 
 def answer_header(answer: Answer, shown: int) -> str:
-    """Return the first line of an answer page: whose statements or which sentences, and which of how many."""
+    """Return the first line of an answer page, in the question's language: whose statements or which sentences."""
+    lang = answer.question_language
     if answer.kind == "speaker" and answer.speakers:
         names = [f"<b>{clip(name, 120)}</b>" for name in answer.speakers[:3]]
         if len(answer.speakers) > 3:
-            names[-1] = f"{len(answer.speakers) - 2} others"
-        who = " or ".join(names)
-        return f"What {who} said — {_span(answer.offset, shown, answer.total, 'statement')}:"
-    return f"From the news corpus — {_span(answer.offset, shown, answer.total, 'sentence')}:"
+            names[-1] = say(lang, "others", number=len(answer.speakers) - 2)
+        span = _span(answer.offset, shown, answer.total, "statement", lang)
+        return say(lang, "header_speaker", who=either(names, lang), span=span)
+    return say(lang, "header_topic", span=_span(answer.offset, shown, answer.total, "sentence", lang))
 
 
 def not_found_html(answer: Answer, limit: int = MAX_MESSAGE) -> str:
     """Return the plain 'nothing found' reply for an unanswered question."""
-    message = answer.message or nothing_found(answer.question)
+    message = answer.message or nothing_found(answer.question, answer.question_language)
     return clip(message, limit)
 
 
@@ -194,7 +198,7 @@ def render_answer(answer: Answer, limit: int = MAX_MESSAGE) -> Page:
     if not answer.answered:
         return Page(not_found_html(answer, limit), 0, None, 0)
     if not answer.results:  # paged past the end, e.g. after the index was rebuilt smaller
-        return Page(NO_MORE, 0, None, 0)
+        return Page(say(answer.question_language, "no_more"), 0, None, 0)
     blocks = [result_html(r, limit - 200) for r in answer.results]
     for shown in range(len(blocks), 0, -1):
         text = answer_header(answer, shown) + "\n\n" + "\n\n".join(blocks[:shown])

@@ -8,7 +8,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.ask.language import SUPPORTED
 from index.ask.searcher import Searcher
+from index.ask.texts import count, say, supported_names
 
 from .render import escape
 
@@ -23,10 +25,15 @@ FALLBACK_EXAMPLES = ("What did the minister say?", "What is the news about the e
 _DULL = frozenset({"and", "for", "from", "the", "with", "exclusive", "breaking", "live", "update", "news", "analysis"})
 
 
-def slow_down(seconds: float) -> str:
+def user_language(code: str | None) -> str:
+    """Return the supported language of a Telegram user's language_code ("ru-RU" -> "ru"), English otherwise."""
+    lang = (code or "").split("-")[0].lower()
+    return lang if lang in SUPPORTED else "en"
+
+
+def slow_down(seconds: float, lang: str = "en") -> str:
     """Return the one message a flooding user gets."""
-    wait = max(1, round(seconds))
-    return f"You're asking faster than I can answer. Please wait {wait} second{'' if wait == 1 else 's'} and ask again."
+    return say(lang, "slow_down", wait=count(lang, max(1, round(seconds)), "second"))
 
 
 @dataclass(frozen=True)
@@ -36,25 +43,40 @@ class CorpusFacts:
     articles: int
     sentences: int
     examples: tuple[str, ...]
+    speaker: str | None = None  # the example speaker and topic word, for examples in other languages
+    topic: str | None = None
+
+    def examples_in(self, lang: str) -> tuple[str, ...]:
+        """Return the example questions in a language."""
+        if lang == "en":
+            return self.examples
+        return _examples(lang, self.speaker, self.topic)
 
 
 def corpus_facts(searcher: Searcher) -> CorpusFacts:
     """Describe a build for the help text: its size and example questions it can answer."""
     manifest = searcher.manifest
-    examples = [q for q in (_speaker_example(searcher), _topic_example(searcher)) if q]
-    return CorpusFacts(manifest.documents, manifest.sentences, tuple([*examples, *FALLBACK_EXAMPLES][:2]))
+    speaker, topic = _speaker_example(searcher), _topic_example(searcher)
+    return CorpusFacts(manifest.documents, manifest.sentences, _examples("en", speaker, topic), speaker, topic)
+
+
+def _examples(lang: str, speaker: str | None, topic: str | None) -> tuple[str, ...]:
+    """Two example questions in a language: about the speaker and the topic when known, else general ones."""
+    found = [say(lang, "example_speaker", name=speaker)] if speaker else []
+    found += [say(lang, "example_topic", topic=topic)] if topic else []
+    return tuple([*found, say(lang, "example_fallback_speaker"), say(lang, "example_fallback_topic")][:2])
 
 
 def _speaker_example(searcher: Searcher, candidates: int = 50) -> str | None:
-    """Return 'What did X say?' for the speaker quoted most often, people first (among the first candidates)."""
+    """Return the name of the speaker quoted most often, people first (among the first candidates)."""
     speakers = list(itertools.islice(searcher.speakers, candidates))
     counts = {sp.key: len(searcher.statements_by([sp.key])) for sp in speakers}
     best = max(speakers, key=lambda sp: (counts[sp.key] > 0, sp.kind == "person", counts[sp.key]), default=None)
-    return f"What did {best.name} say?" if best is not None and counts[best.key] else None
+    return best.name if best is not None and counts[best.key] else None
 
 
 def _topic_example(searcher: Searcher) -> str | None:
-    """Return a question about the capitalised name that recurs most in article titles."""
+    """Return the capitalised name that recurs most in article titles."""
     counts: Counter[str] = Counter()
     for doc in searcher.documents():
         words = re.findall(r"\b[A-Z][\w-]{2,}\b", doc.title or "")
@@ -62,42 +84,29 @@ def _topic_example(searcher: Searcher) -> str | None:
     if not counts:
         return None
     word, _ = counts.most_common(1)[0]
-    return f"What is the news about {word}?"
+    return word
 
 
 def _examples_html(examples: Sequence[str]) -> str:
     return "\n".join(f"• <i>{escape(q)}</i>" for q in examples)
 
 
-def welcome(facts: CorpusFacts, first_name: str | None = None) -> str:
+def welcome(facts: CorpusFacts, first_name: str | None = None, lang: str = "en") -> str:
     """Return the /start message."""
-    hello = f"Hello, {escape(first_name)}!" if first_name else "Hello!"
-    return (
-        f"{hello} I answer questions about the news by quoting sentences word for word from "
-        f"{facts.articles} news article{'' if facts.articles == 1 else 's'}, each with its source. "
-        "I never write an answer myself.\n\n"
-        f"Ask me something, for example:\n{_examples_html(facts.examples)}\n\n"
-        "/help explains more; /sources lists the articles."
-    )
+    hello = say(lang, "hello_name", name=escape(first_name)) if first_name else say(lang, "hello")
+    articles = count(lang, facts.articles, "article")
+    return say(lang, "welcome", hello=hello, articles=articles, examples=_examples_html(facts.examples_in(lang)))
 
 
-def help_text(facts: CorpusFacts, bot_username: str | None = None) -> str:
+def help_text(facts: CorpusFacts, bot_username: str | None = None, lang: str = "en") -> str:
     """Return the /help message."""
-    mention = f"@{escape(bot_username)}" if bot_username else "me"
-    return (
-        "<b>How I answer</b>\n"
-        f"I search {facts.articles} news article{'' if facts.articles == 1 else 's'} ({facts.sentences} sentences) "
-        "and reply with the sentences that answer your question, quoted exactly, each with its article, "
-        "publisher and date when known, and who said it when it is a statement. When the articles say nothing "
-        "about your question, I tell you so instead of guessing.\n\n"
-        "<b>How to ask</b>\n"
-        "Send a question as a message. Ask what someone said, or about a topic:\n"
-        f"{_examples_html(facts.examples)}\n"
-        "Press <b>More</b> under an answer for further sentences.\n\n"
-        "<b>In groups</b>\n"
-        f"Mention {mention} in your question, reply to one of my messages, or use /ask followed by the question.\n\n"
-        "<b>Commands</b>\n"
-        "/ask &lt;question&gt; — ask a question\n"
-        "/sources — the articles I know\n"
-        "/help — this message"
+    mention = f"@{escape(bot_username)}" if bot_username else say(lang, "me")
+    return say(
+        lang,
+        "help",
+        articles=count(lang, facts.articles, "article"),
+        sentences=count(lang, facts.sentences, "sentence"),
+        languages=supported_names(lang),
+        examples=_examples_html(facts.examples_in(lang)),
+        mention=mention,
     )

@@ -85,8 +85,13 @@ def main() -> None:
             c["gold"] += gold
             c["pred"] += pred
             c["tp"] += gold and pred
-            row = {"doc": article.doc_id, "text": text, "pred_cue": attr.cue, "pred_speakers": predicted,
-                   "gold": [(a["source"], a["cue"], a["person"]) for a in over]}
+            row = {
+                "doc": article.doc_id,
+                "text": text,
+                "pred_cue": attr.cue,
+                "pred_speakers": predicted,
+                "gold": [(a["source"], a["cue"], a["person"]) for a in over],
+            }
             if pred and not gold:
                 kind = "fp_thought" if over else "fp"
                 c[kind] += 1

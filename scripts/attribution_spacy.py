@@ -32,8 +32,26 @@ from index.ingest.attribution.quotes import Analysis, mask_quotes, propagate_quo
 from index.ingest.attribution.tokens import QUOTE_MARK, normalize_key
 
 _PARTICLE = {"point": {"to", "out"}, "touch": {"on"}, "refer": {"to"}, "call": {"for", "on"}}
-_SKIP = {"include", "contain", "focus", "refer", "touch", "propose", "threaten", "demand", "question", "blame",
-         "assure", "hint", "characterize", "dub", "outline", "lament", "apologize", "allege"}
+_SKIP = {
+    "include",
+    "contain",
+    "focus",
+    "refer",
+    "touch",
+    "propose",
+    "threaten",
+    "demand",
+    "question",
+    "blame",
+    "assure",
+    "hint",
+    "characterize",
+    "dub",
+    "outline",
+    "lament",
+    "apologize",
+    "allege",
+}
 SPEECH = {lem for lem in set(CUES.values()) if lem not in _SKIP} | {"report", "joke", "quip", "fume", "boast"}
 PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": None, "it": None, "i": None, "we": None}
 
@@ -49,8 +67,19 @@ def nlp() -> Any:
 
 
 _LEMMA = dict(CUES)
-_LEMMA.update({"reported": "report", "reports": "report", "reporting": "report", "joked": "joke", "jokes": "joke",
-               "quipped": "quip", "fumed": "fume", "boasted": "boast", "boasts": "boast"})
+_LEMMA.update(
+    {
+        "reported": "report",
+        "reports": "report",
+        "reporting": "report",
+        "joked": "joke",
+        "jokes": "joke",
+        "quipped": "quip",
+        "fumed": "fume",
+        "boasted": "boast",
+        "boasts": "boast",
+    }
+)
 
 
 class Ent:
@@ -161,9 +190,9 @@ def attribute(text, spans, title=None):
     for k, span in enumerate(spans):
         if k and span.paragraph != spans[k - 1].paragraph:
             carried = None
-        masked, carried, quotes = mask_quotes(text[span.start:span.end], carried)
+        masked, carried, quotes = mask_quotes(text[span.start : span.end], carried)
         infos.append((quotes, quotes.has_quote and not re.search(r"[^\W_]", masked.replace(QUOTE_MARK, ""))))
-        texts.append(text[span.start:span.end])
+        texts.append(text[span.start : span.end])
     for k, doc in enumerate(nlp().pipe(texts, batch_size=128)):
         # register named people
         for ent in doc.ents:
@@ -198,7 +227,9 @@ def attribute(text, spans, title=None):
         q, pure = infos[k]
         analyses.append(Analysis(attr, q, pure, spans[k].paragraph))
     propagate_quotes(analyses)
-    speakers = [Speaker(e.key, e.name, e.kind, tuple(sorted(e.aliases)), tuple(sorted(e.descriptions)))
-                for e in reg.ents.values() if e.speaks]
+    speakers = [
+        Speaker(e.key, e.name, e.kind, tuple(sorted(e.aliases)), tuple(sorted(e.descriptions)))
+        for e in reg.ents.values()
+        if e.speaks
+    ]
     return [a.attribution for a in analyses], speakers
-

@@ -65,9 +65,7 @@ def plain(searcher: Searcher, system: str, question: str) -> dict[str, Any]:
         sids = [s for s, _ in searcher.dense(searcher.embed(question), LIMIT)]
     else:
         sids = [s for s, _ in searcher.lexical(question, LIMIT)]
-    results = [
-        {"doc_id": r.doc_id, "start": r.start, "end": r.end, "text": r.text} for r in searcher.sentences(sids)
-    ]
+    results = [{"doc_id": r.doc_id, "start": r.start, "end": r.end, "text": r.text} for r in searcher.sentences(sids)]
     return {"question": question, "answered": bool(results), "results": results}
 
 
@@ -84,8 +82,11 @@ def offline_answers(split: Path, questions: list[str], attribute: Callable[..., 
         speakers.extend(article_speakers)
         dates[article.doc_id] = article.published
     seconds = time.perf_counter() - started
-    print(f"analysed {len(records)} sentences in {seconds:.1f} s ({1000 * seconds / len(records) * 1000:.0f} ms "
-          "per 1,000 sentences: segmentation and attribution)", file=sys.stderr)
+    print(
+        f"analysed {len(records)} sentences in {seconds:.1f} s ({1000 * seconds / len(records) * 1000:.0f} ms "
+        "per 1,000 sentences: segmentation and attribution)",
+        file=sys.stderr,
+    )
     directory = SpeakerDirectory(speakers)
     answers = []
     for question in questions:
@@ -138,13 +139,15 @@ def main() -> None:
     if args.offline:
         module, _, function = (args.attributor or "").partition(":")
         attribute = getattr(importlib.import_module(module), function or "attribute") if module else None
-        summaries["system"] = score(args.scorer, args.split, offline_answers(args.split, questions, attribute),
-                                    folder, "system")
+        summaries["system"] = score(
+            args.scorer, args.split, offline_answers(args.split, questions, attribute), folder, "system"
+        )
     else:
         searcher = Searcher.open(args.index_dir)
         try:
-            summaries["system"] = score(args.scorer, args.split, [all_pages(searcher, q) for q in questions],
-                                        folder, "system")
+            summaries["system"] = score(
+                args.scorer, args.split, [all_pages(searcher, q) for q in questions], folder, "system"
+            )
             for system in ("dense", "bm25"):
                 answers = [plain(searcher, system, q) for q in questions]
                 summaries[system] = score(args.scorer, args.split, answers, folder, system)

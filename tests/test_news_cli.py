@@ -26,6 +26,7 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setattr(index.embed.factory, "load_encoder", lambda name, **_: FakeEncoder())
     monkeypatch.setattr(index.ask.searcher, "load_encoder", lambda name, **_: FakeEncoder())
     monkeypatch.setenv("NEWSBOT_MODEL", "fake-hash-encoder")
+    monkeypatch.setenv("NEWSBOT_CHANNELS", "none")  # the fake index has no cross-lingual channel
     return CliRunner()
 
 

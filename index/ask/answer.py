@@ -12,10 +12,12 @@ import numpy as np
 from ..config import MAX_QUESTION_CHARS
 from ..errors import QuestionError
 from ..ingest.records import SentenceRecord
-from . import messages
+from . import answer_xl, messages
+from .language import detect_language, is_supported
 from .question import Question, parse_question
 from .searcher import Hit, Searcher, normalise_text
 from .speakers import speaker_phrase_kind
+from .translit import has_cyrillic
 
 # Calibrated on the development questions (see README, "Answer quality"): cosine of all-MiniLM-L6-v2.
 TOPIC_MIN_COSINE = 0.30  # the best sentence must be at least this close for a topic question to be answered
@@ -68,11 +70,13 @@ class Answer:
     message: str | None = None
     total: int = 0
     offset: int = 0
+    question_language: str = "en"  # ISO 639-1 code of the language the question is written in
 
     def to_dict(self) -> dict[str, Any]:
         """Return the answer as the JSON object the CLI prints."""
         data: dict[str, Any] = {
             "question": self.question,
+            "question_language": self.question_language,
             "answered": self.answered,
             "kind": self.kind,
             "total": self.total,
@@ -101,12 +105,25 @@ def clean_question(text: str) -> str:
 def answer(searcher: Searcher, text: str, limit: int = 5, offset: int = 0) -> Answer:
     """Answer a question with up to limit sentences, starting at offset in the ranked list."""
     question = clean_question(text)
+    lang = detect_language(question)
+    if not is_supported(lang):
+        refused = Answer(question, False, kind="language", message=messages.unsupported_language(lang))
+        return _in_language(_page(searcher, (refused, []), limit, offset), lang)
+    if lang != "en":
+        xl = answer_xl.compose(searcher, question, lang)
+        composed = Answer(question, xl.answered, kind=xl.kind, speakers=xl.speakers, message=xl.message), xl.ranked
+        return _in_language(_page(searcher, composed, limit, offset), lang)
     parsed = parse_question(question)
     if parsed.speaker:
-        composed = _speaker_answer(searcher, question, parsed)
-        if composed is not None:
-            return _page(searcher, composed, limit, offset)
+        speaker_answer = _speaker_answer(searcher, question, parsed)
+        if speaker_answer is not None:
+            return _page(searcher, speaker_answer, limit, offset)
     return _page(searcher, _topic_answer(searcher, question), limit, offset)
+
+
+def _in_language(result: Answer, lang: str) -> Answer:
+    result.question_language = lang
+    return result
 
 
 def _topic_answer(searcher: Searcher, question: str) -> tuple[Answer, list[tuple[SentenceRecord, float]]]:
@@ -127,6 +144,8 @@ def _speaker_answer(
 ) -> tuple[Answer, list[tuple[SentenceRecord, float]]] | None:
     """Answer from a speaker's statements; None when the phrase names no speaker and is no name either."""
     keys = searcher.speakers.match(parsed.speaker or "")
+    if not keys and has_cyrillic(parsed.speaker or ""):  # "What did Полянский say?"
+        keys = answer_xl.match_speaker(searcher, parsed.speaker or "", "ru")
     names = [searcher.speakers.get(k).name for k in keys]
     if not keys:
         if speaker_phrase_kind(parsed.speaker or "") not in ("name", "role", "group"):

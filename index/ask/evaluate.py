@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,22 @@ def format_table(report: EvalReport) -> str:
     for metric in metrics:
         cells = "".join(f"{_cell(rows[s][metric]):>10}" for s in systems)
         lines.append(f"{metric:<22}{cells}")
+    return "\n".join(lines)
+
+
+def format_by_file(reports: dict[Path, EvalReport]) -> str:
+    """Return this system's scores for several question files, one row per file (with its questions' language)."""
+    from .language import detect_language
+
+    metrics = ["speaker_recall@10", "speaker_precision", "topic_hit@3", "no_answer_accuracy", "answerable_answered"]
+    short = ["spk recall", "spk prec", "topic hit@3", "refused", "answered"]
+    header = f"{'questions':<28}{'lang':>5}{'n':>4}" + "".join(f"{m:>12}" for m in short)
+    lines = [header, "-" * len(header)]
+    for path, report in reports.items():
+        langs = Counter(detect_language(q.question) for q in report.questions)
+        scores = report.scores("hybrid")
+        cells = "".join(f"{_cell(scores[m]):>12}" for m in metrics)
+        lines.append(f"{path.name[:27]:<28}{langs.most_common(1)[0][0]:>5}{len(report.questions):>4}{cells}")
     return "\n".join(lines)
 
 

@@ -1,26 +1,39 @@
-"""Everything the index side says to people besides quotes: one wording, which the CLI and the bot both render."""
+"""Everything the index side says to people besides quotes: one wording per language (index/ask/texts/), which the
+CLI and the bot both render."""
 
 from __future__ import annotations
 
+from .texts import say, unsupported
 
-def nothing_found(question: str) -> str:
+
+def nothing_found(question: str, lang: str = "en") -> str:
     """Return the reply to a question the corpus has nothing about."""
-    return f"I found nothing in the corpus about “{question}”."
+    return say(lang, "nothing_found", question=question)
 
 
-def nothing_said_by(phrase: str) -> str:
+def nothing_said_by(phrase: str, lang: str = "en") -> str:
     """Return the reply when nobody the question names made a statement in the corpus."""
-    return f"I found nothing in the corpus said by {phrase}."
+    return say(lang, "nothing_said_by", phrase=phrase)
 
 
-def mentioned_not_quoted(who: str) -> str:
+def mentioned_not_quoted(who: str, lang: str = "en") -> str:
     """Return the reply when someone is in the corpus but is never quoted."""
-    return f"The corpus mentions {who} but quotes no statement by them."
+    return say(lang, "mentioned_not_quoted", who=who)
 
 
-def no_statements_about(who: str, topic: str) -> str:
+def no_statements_about(who: str, topic: str, lang: str = "en") -> str:
     """Return the reply when someone's statements are all about other things."""
-    return f"I found statements by {who}, but none about “{topic}”."
+    return say(lang, "no_statements_about", who=who, topic=topic)
+
+
+def unsupported_language(lang: str) -> str:
+    """Return the reply to a question in a language newsbot does not answer: which languages it does."""
+    return unsupported(lang)
+
+
+def either(names: list[str], lang: str = "en") -> str:
+    """Return names joined by "or" in a language."""
+    return say(lang, "or").join(names)
 
 
 def empty_question() -> str:

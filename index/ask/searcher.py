@@ -11,11 +11,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..embed.base import Encoder
-from ..embed.factory import load_encoder
+from ..embed.factory import load_channel_encoder, load_encoder
 from ..embed.models import canonical_model_name
 from ..ingest.corpus import Article
 from ..ingest.records import SentenceRecord
-from ..store.manifest import Manifest, check_model
+from ..store.manifest import Manifest, channels, check_model
 from ..store.reader import IndexStore
 from ..store.table import Document
 from .fusion import context_coverage, fuse, lexical_query
@@ -50,6 +50,7 @@ class Searcher:
         self._store = store
         self.encoder = encoder
         self.speakers = SpeakerDirectory(speaker for _, speaker in store.speakers())
+        self._channel_encoders: dict[str, Encoder] = {}
 
     @classmethod
     def open(cls, root: Path, model: str | None = None, encoder: Encoder | None = None) -> Searcher:
@@ -125,14 +126,26 @@ class Searcher:
         """Return the query vector for a text."""
         return self.encoder.encode_query(text)
 
-    def dense(self, query: np.ndarray, k: int = CANDIDATES) -> list[tuple[int, float]]:
-        """Return the k nearest sentences by cosine, best first."""
+    # ------------------------------------------------------- second vector channels
+    def has_channel(self, name: str) -> bool:
+        """Tell whether the build has a second vector channel of this name (e.g. "xl", cross-lingual)."""
+        return name in self._store.channels
+
+    def embed_channel(self, name: str, text: str) -> np.ndarray:
+        """Return a text's query vector in a channel (its encoder loaded once, by the model the manifest names)."""
+        if name not in self._channel_encoders:
+            self._channel_encoders[name] = load_channel_encoder(channels(self._store.manifest)[name])
+        return self._channel_encoders[name].encode_query(text)
+
+    def dense(self, query: np.ndarray, k: int = CANDIDATES, channel: str | None = None) -> list[tuple[int, float]]:
+        """Return the k nearest sentences by cosine, best first (in a second vector channel when one is named)."""
         store = self._store
+        index = store.vectors if channel is None else store.channels[channel]
         # replaced articles' sentences are still in the vector index: ask for as many more as there are of them
-        wanted = min(k + len(store.deleted), store.vectors.ntotal)
+        wanted = min(k + len(store.deleted), index.ntotal)
         if k <= 0 or wanted <= 0:
             return []
-        scores, ids = store.vectors.search(query.reshape(1, -1), wanted)
+        scores, ids = index.search(query.reshape(1, -1), wanted)
         keep = (ids[0] >= 0) & store.live(ids[0])
         return [(int(i), float(s)) for i, s in zip(ids[0][keep], scores[0][keep], strict=True)][:k]
 
@@ -144,15 +157,20 @@ class Searcher:
         """Return the BM25 score of each of some sentences for a text."""
         return self._store.lexical.scores(text)[np.asarray(sids, dtype=np.int64)]
 
+    def lexical_terms(self) -> set[str]:
+        """Return every word (stemmed, lower-case) the BM25 index holds."""
+        return {term for segment in self._store.lexical.segments for term in segment.terms}
+
     def mentions(self, phrase: str) -> bool:
         """Tell whether any live sentence contains a word of the phrase (BM25 has it)."""
         return bool(self._store.lexical.query_tokens(phrase)) and bool(self.lexical(phrase, 1))
 
-    def vectors(self, sids: Sequence[int]) -> np.ndarray:
-        """Return the stored vectors of sentences."""
+    def vectors(self, sids: Sequence[int], channel: str | None = None) -> np.ndarray:
+        """Return the stored vectors of sentences (in a second vector channel when one is named)."""
+        index = self._store.vectors if channel is None else self._store.channels[channel]
         if not len(sids):
-            return np.zeros((0, self.encoder.dimension), dtype=np.float32)
-        return self._store.vectors.reconstruct_batch(np.asarray(sids, dtype=np.int64))
+            return np.zeros((0, index.d), dtype=np.float32)
+        return index.reconstruct_batch(np.asarray(sids, dtype=np.int64))
 
     def hybrid(self, text: str, query: np.ndarray | None = None, k: int = TOPIC_CANDIDATES) -> list[Hit]:
         """Rank dense and BM25 candidates by their fused score (fusion.py); near-duplicates are dropped."""

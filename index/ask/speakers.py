@@ -121,7 +121,12 @@ class SpeakerDirectory:
         if not words:
             return []
         for attempt in (
-            self._by_place, self._by_name, self._by_titled_name, self._by_variant, self._by_group, self._by_role
+            self._by_place,
+            self._by_name,
+            self._by_titled_name,
+            self._by_variant,
+            self._by_group,
+            self._by_role,
         ):
             keys = attempt(words)
             if keys:

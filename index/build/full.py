@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,9 +17,11 @@ from ..store.layout import VECTORS
 from ..store.lexical import LexicalIndex
 from ..store.lock import writer_lock
 from ..store.manifest import Manifest, new_manifest
+from ..store.manifest import channels as channel_models
 from ..store.reader import IndexStore
 from ..store.vectors import AUTO, as_float32, describe, grow_vector_index, make_vector_index
 from ..store.writer import BuildParts, publish_build
+from .channels import grow_channels, make_channels, record_channels
 
 
 @dataclass
@@ -48,11 +50,19 @@ def load_articles(corpus: Path) -> tuple[list[Article], list[CorpusProblem]]:
 
 
 def build_index(
-    corpus: Path, root: Path, encoder: Encoder, *, progress: bool = False, index_kind: str = AUTO
+    corpus: Path,
+    root: Path,
+    encoder: Encoder,
+    *,
+    progress: bool = False,
+    index_kind: str = AUTO,
+    channels: Mapping[str, Encoder] | None = None,
 ) -> BuildReport:
     """Rebuild the whole index from a corpus folder and make it current."""
     articles, problems = load_articles(corpus)
-    return build_articles(articles, root, encoder, problems=problems, progress=progress, index_kind=index_kind)
+    return build_articles(
+        articles, root, encoder, problems=problems, progress=progress, index_kind=index_kind, channels=channels
+    )
 
 
 def build_articles(
@@ -63,19 +73,23 @@ def build_articles(
     problems: Sequence[CorpusProblem] = (),
     progress: bool = False,
     index_kind: str = AUTO,
+    channels: Mapping[str, Encoder] | None = None,
 ) -> BuildReport:
-    """Build an index of exactly these articles and make it current."""
+    """Build an index of exactly these articles and make it current (with a second vector index per channel)."""
     with writer_lock(root):
         started = time.perf_counter()
         records, speakers = analyse(articles)
         texts = [r.text for r in records]
         index = make_vector_index(encoder.encode(texts, progress=progress), index_kind)
+        extra = make_channels(channels or {}, texts, index_kind, progress=progress)
         lexical = LexicalIndex.build(texts, progress=progress)
         manifest = new_manifest(
             encoder.name, [a.fingerprint for a in articles], len(records), index.d, describe(index), index_kind
         )
+        record_channels(manifest, {name: e.name for name, e in (channels or {}).items()})
         manifest.build_seconds = round(time.perf_counter() - started, 3)
-        folder = publish_build(root, manifest, BuildParts(articles, records, speakers, index, lexical))
+        parts = BuildParts(articles, records, speakers, index, lexical, channels=dict(extra))
+        folder = publish_build(root, manifest, parts)
     return BuildReport(manifest, folder, list(problems), added=[a.doc_id for a in articles], embedded=len(records))
 
 
@@ -108,13 +122,16 @@ def rewrite(
         vectors = np.zeros((0, base.vectors.d), dtype=np.float32)
     kind = base.manifest.index_type
     index = grow_vector_index(base.vectors, base.folder / VECTORS, as_float32(vectors), [r.sid for r in old], kind)
+    extra = grow_channels(base, texts, [r.sid for r in old], progress=progress)
     all_records = kept_records + records
     articles = [*kept_articles, *new]
     lexical = LexicalIndex.build([r.text for r in all_records], progress=progress)
     model = encoder.name if encoder is not None else base.manifest.model
     manifest = new_manifest(model, [a.fingerprint for a in articles], len(all_records), index.d, describe(index), kind)
+    record_channels(manifest, channel_models(base.manifest))
     manifest.build_seconds = round(time.perf_counter() - started, 3)
     parts = BuildParts(articles, all_records, [*base.speakers(exclude=drop), *speakers], index, lexical)
+    parts.channels = dict(extra)
     folder = publish_build(root, manifest, parts)
     return BuildReport(
         manifest,

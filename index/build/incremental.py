@@ -21,10 +21,11 @@ from ..ingest.corpus import Article, CorpusProblem, load_files
 from ..store.layout import VECTORS
 from ..store.lexical import LexicalIndex
 from ..store.lock import writer_lock
-from ..store.manifest import check_model, new_manifest
+from ..store.manifest import channels, check_model, new_manifest
 from ..store.reader import IndexStore
 from ..store.vectors import describe, grow_vector_index
 from ..store.writer import BuildParts, publish_build
+from .channels import grow_channels, linked_channels, record_channels
 from .full import BuildReport, rewrite
 
 # An add appends a BM25 segment (old weights untouched) until appended sentences pass this share of the index or
@@ -69,6 +70,7 @@ def add_articles(
             vectors = encoder.encode(texts, progress=progress)
             kind = base.manifest.index_type
             index = grow_vector_index(base.vectors, base.folder / VECTORS, vectors, range(first_sid), kind)
+            extra = grow_channels(base, texts, range(first_sid), progress=progress)
             lexical = _grown_lexical(base, texts, progress)
             fingerprints.update((a.doc_id, a.fingerprint) for a in articles)  # a replaced article keeps its place
             place = {doc_id: n for n, doc_id in enumerate(fingerprints)}
@@ -76,11 +78,13 @@ def add_articles(
             manifest = new_manifest(
                 encoder.name, list(fingerprints.values()), sentences, index.d, describe(index), kind
             )
+            record_channels(manifest, channels(base.manifest))
             manifest.build_seconds = round(time.perf_counter() - started, 3)
             ords = [place[a.doc_id] for a in articles]
             parts = BuildParts(
                 articles, records, speakers, index, lexical, base=base.folder, ords=ords, deleted=deleted
             )
+            parts.channels = dict(extra)
             folder = publish_build(root, manifest, parts)
         finally:
             base.close()
@@ -119,10 +123,12 @@ def remove_articles(doc_ids: Sequence[str], root: Path) -> BuildReport:
             kept = [fp for doc_id, fp in fingerprints.items() if doc_id not in set(present)]
             m = base.manifest
             manifest = new_manifest(m.model, kept, m.sentences - len(gone), m.dimension, m.faiss_index, m.index_type)
+            record_channels(manifest, channels(m))
             manifest.build_seconds = round(time.perf_counter() - started, 3)
             parts = BuildParts(
                 [], [], [], base.folder / VECTORS, base.lexical, base=base.folder, removed=present, deleted=deleted
             )
+            parts.channels = linked_channels(base)
             folder = publish_build(root, manifest, parts)
         finally:
             base.close()

@@ -102,25 +102,32 @@ def _print_answer(result: Any, as_json: bool, out: TextIO) -> None:
 
 
 @cli.command(name="eval")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("questions", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--details", is_flag=True, help="Also list every question with what each system returned.")
 @shared_options
 @friendly
-def evaluate(questions: Path, as_json: bool, details: bool, index_dir: Path, model: str | None) -> None:
-    """Score a question file (JSON Lines: question, kind, gold) for this system, plain dense and plain BM25."""
-    from ..ask.evaluate import evaluate_file, format_table
+def evaluate(questions: tuple[Path, ...], as_json: bool, details: bool, index_dir: Path, model: str | None) -> None:
+    """Score question files (JSON Lines: question, kind, gold) for this system, plain dense and plain BM25.
+
+    With several files (e.g. English, Russian and Ukrainian questions), a last table puts this system's scores for
+    each file side by side, one row per file and its questions' language."""
+    from ..ask.evaluate import evaluate_file, format_by_file, format_table
     from ..ask.searcher import Searcher
 
     searcher = Searcher.open(index_dir, model=model)
     try:
-        report = evaluate_file(searcher, questions)
+        reports = {path: evaluate_file(searcher, path) for path in questions}
     finally:
         searcher.close()
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        data = {str(path): report.to_dict() for path, report in reports.items()}
+        click.echo(json.dumps(data[str(questions[0])] if len(questions) == 1 else data, ensure_ascii=False, indent=2))
         return
-    click.echo(format_table(report))
-    if details:
-        click.echo()
-        click.echo(printable(report.details()))
+    for n, (path, report) in enumerate(reports.items()):
+        click.echo(("\n" if n else "") + (f"{path}\n" if len(reports) > 1 else "") + format_table(report))
+        if details:
+            click.echo()
+            click.echo(printable(report.details()))
+    if len(reports) > 1:
+        click.echo("\n" + format_by_file(reports))

@@ -41,7 +41,7 @@ def build(
     """Rebuild the whole index from a corpus folder and swap it in atomically."""
     from ..build.freshness import index_is_fresh
     from ..build.full import build_articles, load_articles
-    from ..embed.factory import load_encoder
+    from ..embed.factory import load_channels, load_encoder
     from ..embed.models import canonical_model_name
     from ..ingest.analyse import sample_sentences
 
@@ -56,8 +56,9 @@ def build(
     articles, problems = load_articles(corpus)
     encoder = load_encoder(name, calibration=lambda: sample_sentences(articles))
     report = build_articles(
-        articles, index_dir, encoder, problems=problems, progress=show_progress(progress), index_kind=index_type
-    )
+        articles, index_dir, encoder, problems=problems, progress=show_progress(progress), index_kind=index_type,
+        channels=load_channels(),
+    )  # fmt: skip
     print_problems(report.problems)
     m = report.manifest
     click.echo(

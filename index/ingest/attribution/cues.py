@@ -93,8 +93,10 @@ def _cue_text(sent: Sentence, i: int, lemma: str) -> str | None:
     word = sent.toks[i].text
     prev_low = sent.low(i - 1)
     gerund = word.endswith("ing")  # "by saying", "after adding": a verb after a preposition
-    if prev_low in DETERMINERS or (prev_low in PREPOSITIONS and prev_low != "to" and not gerund) or (
-        sent.toks[i - 1].kind == "s"
+    if (
+        prev_low in DETERMINERS
+        or (prev_low in PREPOSITIONS and prev_low != "to" and not gerund)
+        or (sent.toks[i - 1].kind == "s")
     ):
         return None  # "secretary of state", "the call", "his remarks": a noun, not a verb
     nxt = _skip_time(sent, skip_forward(sent, i + 1))

@@ -28,8 +28,9 @@ def name_phrase(sent: Sentence, end: int) -> NP | None:
     p = end - 1
     while p > 0 and (is_name_token(toks[p - 1]) or (p >= 2 and joins_name(toks, p - 1) and is_name_token(toks[p - 2]))):
         p -= 1
-    while p < end and (toks[p].low in FUNCTION_WORDS or toks[p].low in TIME_WORDS or toks[p].low in ADVERBS
-                       or toks[p].low in NOT_NOUNS):
+    while p < end and (
+        toks[p].low in FUNCTION_WORDS or toks[p].low in TIME_WORDS or toks[p].low in ADVERBS or toks[p].low in NOT_NOUNS
+    ):
         p += 1
     if p >= end:
         return None

@@ -27,6 +27,7 @@ class Analysis:
     paragraph: int
     cue_only: bool = False  # nothing but a speaker and a cue ("Doe said."), left over after a quotation
 
+
 def mask_quotes(sentence: str, carried: str | None) -> tuple[str, str | None, QuoteInfo]:
     """Replace every quotation by one marker; return the masked text, the quote left open, and facts."""
     out: list[str] = []
