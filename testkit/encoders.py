@@ -36,3 +36,31 @@ class FakeEncoder:
     def encode_query(self, text: str) -> np.ndarray:
         """Encode one question."""
         return self.encode([text])[0]
+
+
+class SlowEncoder(FakeEncoder):
+    """A fake encoder that takes `seconds` per call: stands in for a worker busy embedding."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Sleep, then encode."""
+        import time
+
+        time.sleep(self.seconds)
+        return super().encode(texts, progress=progress)
+
+
+class SlowEncoderFactory:
+    """Picklable factory of SlowEncoder, for worker pools."""
+
+    def __call__(self) -> SlowEncoder:
+        """Make the encoder."""
+        return SlowEncoder()
+
+
+def encode_with(encoder: FakeEncoder, texts: list[str]) -> np.ndarray:
+    """A pool task: encode texts with the worker's encoder."""
+    return encoder.encode(texts)

@@ -13,13 +13,15 @@ from ..embed.base import Encoder
 from ..errors import CorpusError
 from ..ingest.analyse import analyse
 from ..ingest.corpus import Article, CorpusProblem, load_corpus
+from ..stopwatch import Stopwatch
 from ..store.layout import VECTORS
 from ..store.lexical import LexicalIndex
 from ..store.lock import writer_lock
 from ..store.manifest import Manifest, new_manifest
 from ..store.reader import IndexStore
-from ..store.vectors import AUTO, as_float32, describe, grow_vector_index, make_vector_index
+from ..store.vectors import AUTO, as_float32, describe, grow_vector_index
 from ..store.writer import BuildParts, publish_build
+from .pipeline import admit, analyse_and_embed_all, index_and_publish
 
 
 @dataclass
@@ -33,6 +35,7 @@ class BuildReport:
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     embedded: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (index/build/pipeline.py)
 
 
 def load_articles(corpus: Path) -> tuple[list[Article], list[CorpusProblem]]:
@@ -63,20 +66,24 @@ def build_articles(
     problems: Sequence[CorpusProblem] = (),
     progress: bool = False,
     index_kind: str = AUTO,
+    clock: Stopwatch | None = None,
 ) -> BuildReport:
-    """Build an index of exactly these articles and make it current."""
+    """Build an index of exactly these articles and make it current; clock, when given, gets seconds per stage."""
+    clock = clock if clock is not None else Stopwatch()
+    articles, problems = admit(articles, problems)
+    if not articles:
+        raise CorpusError("No article can be indexed: " + "; ".join(str(p) for p in problems))
     with writer_lock(root):
         started = time.perf_counter()
-        records, speakers = analyse(articles)
-        texts = [r.text for r in records]
-        index = make_vector_index(encoder.encode(texts, progress=progress), index_kind)
-        lexical = LexicalIndex.build(texts, progress=progress)
-        manifest = new_manifest(
-            encoder.name, [a.fingerprint for a in articles], len(records), index.d, describe(index), index_kind
-        )
-        manifest.build_seconds = round(time.perf_counter() - started, 3)
-        folder = publish_build(root, manifest, BuildParts(articles, records, speakers, index, lexical))
-    return BuildReport(manifest, folder, list(problems), added=[a.doc_id for a in articles], embedded=len(records))
+        analysed = analyse_and_embed_all(articles, encoder, progress=progress, clock=clock)
+        manifest, folder = index_and_publish(
+            root, encoder.name, articles, analysed, index_kind=index_kind, progress=progress, clock=clock,
+            started=started,
+        )  # fmt: skip
+    return BuildReport(
+        manifest, folder, problems, added=[a.doc_id for a in articles], embedded=len(analysed.records),
+        stages=dict(clock.seconds),
+    )  # fmt: skip
 
 
 def rewrite(

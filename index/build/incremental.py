@@ -26,6 +26,7 @@ from ..store.reader import IndexStore
 from ..store.vectors import describe, grow_vector_index
 from ..store.writer import BuildParts, publish_build
 from .full import BuildReport, rewrite
+from .pipeline import admit
 
 # An add appends a BM25 segment (old weights untouched) until appended sentences pass this share of the index or
 # this many segments; then BM25 is rebuilt whole, which also refreshes every weight's collection statistics.
@@ -53,6 +54,9 @@ def add_articles(
     progress: bool = False,
 ) -> BuildReport:
     """Add (or replace, by doc_id) articles in the current index, embedding only theirs."""
+    articles, problems = admit(articles, problems)
+    if not articles:
+        raise CorpusError("No article can be added: " + "; ".join(str(p) for p in problems))
     with writer_lock(root):
         base = IndexStore.open(root)
         try:
