@@ -21,7 +21,7 @@ from ..store.manifest import Manifest, new_manifest
 from ..store.reader import IndexStore
 from ..store.vectors import AUTO, as_float32, describe, grow_vector_index
 from ..store.writer import BuildParts, publish_build
-from .pipeline import admit, analyse_and_embed_all, index_and_publish
+from .pipeline import LOCAL, admit, analyse_and_embed_all, index_and_publish
 
 
 @dataclass
@@ -51,11 +51,13 @@ def load_articles(corpus: Path) -> tuple[list[Article], list[CorpusProblem]]:
 
 
 def build_index(
-    corpus: Path, root: Path, encoder: Encoder, *, progress: bool = False, index_kind: str = AUTO
+    corpus: Path, root: Path, encoder: Encoder, *, progress: bool = False, index_kind: str = AUTO, engine: str = LOCAL
 ) -> BuildReport:
     """Rebuild the whole index from a corpus folder and make it current."""
     articles, problems = load_articles(corpus)
-    return build_articles(articles, root, encoder, problems=problems, progress=progress, index_kind=index_kind)
+    return build_articles(
+        articles, root, encoder, problems=problems, progress=progress, index_kind=index_kind, engine=engine
+    )
 
 
 def build_articles(
@@ -67,15 +69,19 @@ def build_articles(
     progress: bool = False,
     index_kind: str = AUTO,
     clock: Stopwatch | None = None,
+    engine: str = LOCAL,
 ) -> BuildReport:
-    """Build an index of exactly these articles and make it current; clock, when given, gets seconds per stage."""
+    """Build an index of exactly these articles and make it current; clock, when given, gets seconds per stage.
+
+    engine "local" works in this machine's worker processes, "ray" on Ray (index/build/ray_engine.py).
+    """
     clock = clock if clock is not None else Stopwatch()
     articles, problems = admit(articles, problems)
     if not articles:
         raise CorpusError("No article can be indexed: " + "; ".join(str(p) for p in problems))
     with writer_lock(root):
         started = time.perf_counter()
-        analysed = analyse_and_embed_all(articles, encoder, progress=progress, clock=clock)
+        analysed = analyse_and_embed_all(articles, encoder, progress=progress, clock=clock, engine=engine)
         manifest, folder = index_and_publish(
             root, encoder.name, articles, analysed, index_kind=index_kind, progress=progress, clock=clock,
             started=started,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 # Article text per worker task: ~350 sentences, enough for length-sorted batches, small enough to start embedding
 # at once and to share the work evenly at the end.
 CHUNK_CHARS = 48_000
+LOCAL = "local"
+RAY = "ray"
+ENGINES = (LOCAL, RAY)
 # Characters per sentence of news, to guess from text size whether worker processes pay for their start-up.
 CHARS_PER_SENTENCE = 130
 
@@ -50,8 +53,9 @@ def admit(articles: Sequence[Article], problems: Sequence[CorpusProblem]) -> tup
     return kept, refused
 
 
-def chunks(articles: Sequence[Article], size: int = CHUNK_CHARS) -> list[list[Article]]:
-    """Cut articles, in order, into runs of about size characters of text."""
+def chunks(articles: Sequence[Article], size: int | None = None) -> list[list[Article]]:
+    """Cut articles, in order, into runs of about size (default CHUNK_CHARS) characters of text."""
+    size = size or CHUNK_CHARS
     out: list[list[Article]] = []
     current: list[Article] = []
     chars = 0
@@ -73,8 +77,19 @@ def analyse_and_embed_all(
     first_sid: int = 0,
     progress: bool = False,
     clock: Stopwatch | None = None,
+    engine: str = LOCAL,
 ) -> Analysed:
-    """Analyse and embed articles: in the encoder's worker processes when it has them and the work is large."""
+    """Analyse and embed articles: on Ray, in the encoder's worker processes, or in this process for small work."""
+    if engine == RAY:
+        from ..embed.factory import backend_choice
+        from ..ingest.analyse import sample_sentences
+        from .ray_engine import analyse_and_embed_ray
+
+        results = analyse_and_embed_ray(
+            chunks(articles), encoder.name, backend=backend_choice(), calibration=sample_sentences(articles),
+            progress=progress, clock=clock,
+        )  # fmt: skip
+        return assemble(results, first_sid, clock)
     estimate = sum(len(a.text) for a in articles) // CHARS_PER_SENTENCE
     workers = getattr(encoder, "workers", None)
     pool = workers(estimate) if workers is not None else None
@@ -98,20 +113,26 @@ def _pipelined(
     pool: Any, articles: Sequence[Article], first_sid: int, progress: bool, clock: Stopwatch | None
 ) -> Analysed:
     started = time.perf_counter()
-    out = Analysed()
-    parts: list[np.ndarray] = []
-    for result in _progress(pool.imap(analyse_and_embed, chunks(articles)), progress, len(articles)):
-        offset = first_sid + len(out.records)
-        out.records.extend(replace(r, sid=r.sid + offset) for r in result.records)
-        out.speakers.extend(result.speakers)
-        if result.vectors is not None:
-            parts.append(result.vectors)
-        if clock is not None:
-            clock.merge(result.seconds)
-    out.vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+    out = assemble(_progress(pool.imap(analyse_and_embed, chunks(articles)), progress, len(articles)), first_sid, clock)
     if clock is not None:
         clock.add("analyse+embed wall", time.perf_counter() - started)
         clock.add("workers", float(pool.processes))
+    return out
+
+
+def assemble(results: Iterable[Analysed], first_sid: int = 0, clock: Stopwatch | None = None) -> Analysed:
+    """Join the results of consecutive chunks: sentence ids run on from first_sid, vectors are stacked in order."""
+    out = Analysed()
+    parts: list[np.ndarray] = []
+    for result in results:
+        offset = first_sid + len(out.records)
+        out.records.extend(replace(r, sid=r.sid + offset) for r in result.records)
+        out.speakers.extend(result.speakers)
+        if result.vectors is not None and len(result.vectors):
+            parts.append(result.vectors)
+        if clock is not None:
+            clock.merge(result.seconds)
+    out.vectors = np.vstack(parts) if parts else None
     return out
 
 
