@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import sentencex
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
-# A quotation is kept whole when it closes within this many sentences of its paragraph; longer, it is left split.
-MAX_QUOTE_SENTENCES = 6
+# A quotation is kept whole when it closes within this many sentences of its paragraph and this many characters;
+# a longer one is left split (a result over a few hundred characters answers nothing precisely).
+MAX_QUOTE_SENTENCES = 4
+MAX_QUOTE_CHARS = 600
 # Paragraphs are handed to the segmenter in windows of at most this many characters (linear time on any input).
 WINDOW = 20_000
 # Articles longer than this are refused with a message (a news article is a few thousand characters).
@@ -35,6 +37,9 @@ _TITLES = frozenset(
 )  # fmt: skip
 _BEFORE_NUMBER = frozenset(["no", "nos", "p", "pp", "vol", "art", "approx"])
 _LAST_WORD = re.compile(r"(\w+)\.$")
+# An initial cut from the next one: "Mexico-U. | S. border".
+_INITIAL_END = re.compile(r"(?<![A-Za-z])[A-Z]\.$")
+_INITIAL_START = re.compile(r"[A-Z]\.")
 # Words sentencex takes for abbreviations that are plain words before a capital: "in May. Tolls ..." is two sentences.
 _MISSED_END = re.compile(r"\b(?:May|No|Art|Miss)\.\s+(?=[A-Z“‘\"])")
 # A quoted question or exclamation, then who uttered it: "“Why now?” asked one", "‘Why?’ Putin mused, ...".
@@ -164,15 +169,22 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _join_cut_sentences(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Undo a cut after a title before a name ("Ms. | Patel"), after "No." before a number, and between a quoted
-    question or exclamation and who uttered it ("“Why now?” | asked one")."""
+    """Undo a cut after a title before a name ("Ms. | Patel"), after "No." before a number, between two initials
+    ("U. | S. border"), and between a quoted question or exclamation and who uttered it ("“Why now?” | asked one")."""
     joined: list[tuple[int, int]] = []
     for s, e in pieces:
-        if joined and (_ends_with_title(text, joined[-1], text[s]) or _uttered(text, joined[-1], s, e)):
+        if joined and _cut_too_early(text, joined[-1], s, e):
             joined[-1] = (joined[-1][0], e)
         else:
             joined.append((s, e))
     return joined
+
+
+def _cut_too_early(text: str, previous: tuple[int, int], s: int, e: int) -> bool:
+    if _ends_with_title(text, previous, text[s]) or _uttered(text, previous, s, e):
+        return True
+    initial = _INITIAL_END.search(text, max(previous[0], previous[1] - 3), previous[1])
+    return initial is not None and _INITIAL_START.match(text, s, e) is not None
 
 
 def _ends_with_title(text: str, piece: tuple[int, int], following: str) -> bool:
@@ -189,7 +201,8 @@ def _uttered(text: str, piece: tuple[int, int], s: int, e: int) -> bool:
 
 
 def merge_quotes(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join a sentence that opens a quotation with the next ones, when it closes within MAX_QUOTE_SENTENCES.
+    """Join a sentence that opens a quotation with the next ones, when it closes within MAX_QUOTE_SENTENCES
+    sentences and MAX_QUOTE_CHARS characters.
 
     Each sentence is scanned once and a quotation is followed for at most MAX_QUOTE_SENTENCES sentences, so the
     work grows linearly with the paragraph. A quotation that does not close that soon joins nothing.
@@ -202,6 +215,8 @@ def merge_quotes(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, in
         if balance[i] > 0:
             depth = balance[i]
             for j in range(i + 1, min(i + MAX_QUOTE_SENTENCES, len(pieces))):
+                if pieces[j][1] - pieces[i][0] > MAX_QUOTE_CHARS:
+                    break
                 depth += balance[j]
                 if depth <= 0:
                     end = j
