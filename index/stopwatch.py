@@ -8,19 +8,27 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 
 class Stopwatch:
-    """Adds up wall-clock seconds per stage name; `with clock("embed"): ...` times one stretch."""
+    """Adds up wall-clock seconds per stage name; `with clock("embed"): ...` times one stretch.
+
+    A stage timed inside another counts for itself only: its seconds are taken off the enclosing stage.
+    """
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self._inner: list[float] = []  # seconds of stages timed inside each open stage
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
         """Time the block and add it to the stage."""
         started = time.perf_counter()
+        self._inner.append(0.0)
         try:
             yield
         finally:
-            self.add(stage, time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            self.add(stage, elapsed - self._inner.pop())
+            if self._inner:
+                self._inner[-1] += elapsed
 
     def add(self, stage: str, seconds: float) -> None:
         """Add seconds to a stage."""
