@@ -43,7 +43,7 @@ test: lint install-ray  ## lint, then the whole test suite (offline; the Ray eng
 test-fast: lint  ## the tests that do not load the real model
 	$(PY) -m pytest -q -m "not model"
 
-bench: install index  ## benchmark table -> BENCHMARKS.md
+bench: install-ray index  ## benchmark tables -> BENCHMARKS.md (whole builds of real news need /work/data or NEWSBOT_DATA)
 	$(PY) -m scripts.bench
 
 clean:

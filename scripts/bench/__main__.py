@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from index.build.ray_engine import RayUnavailableError
+
 from .. import make_synthetic
 from . import build_e2e, engines, report
 from .common import REPO, load_average, questions
@@ -78,8 +80,11 @@ def main() -> None:
                     print(f"  {m}: plain {b} | ours {o} | {r}", flush=True)
         if "engines" in parts and args.engines_corpus.is_dir():
             print(f"\nEngines on {args.engines_corpus} ...", flush=True)
-            run["engines"] = engines.compare_engines(args.engines_corpus, work / "engines")
-            print("\n".join(engines.rows(run["engines"])), flush=True)
+            try:
+                run["engines"] = engines.compare_engines(args.engines_corpus, work / "engines")
+                print("\n".join(engines.rows(run["engines"])), flush=True)
+            except RayUnavailableError as exc:
+                print(f"Engines skipped: {exc}", flush=True)
         if "encoders" in parts or "sizes" in parts:
             print(f"\nEncoders: {len(run['questions'])} questions ...", flush=True)
             run["encoders"] = bench_encoders(real, run["questions"], work)
