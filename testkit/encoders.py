@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -64,3 +65,33 @@ class SlowEncoderFactory:
 def encode_with(encoder: FakeEncoder, texts: list[str]) -> np.ndarray:
     """A pool task: encode texts with the worker's encoder."""
     return encoder.encode(texts)
+
+
+class FakeEncoderFactory:
+    """Picklable factory of FakeEncoder, for worker pools."""
+
+    def __call__(self) -> FakeEncoder:
+        """Make the encoder."""
+        return FakeEncoder()
+
+
+class PooledFakeEncoder(FakeEncoder):
+    """A FakeEncoder whose bulk work runs in two worker processes, as the int8 encoder's does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pool: Any = None
+
+    def workers(self, sentences: int) -> Any:
+        """Return the worker pool (started on first use), whatever the amount of work."""
+        from index.embed.pool import EncoderPool
+
+        if self._pool is None:
+            self._pool = EncoderPool(FakeEncoderFactory(), 2)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
