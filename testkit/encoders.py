@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -36,3 +37,61 @@ class FakeEncoder:
     def encode_query(self, text: str) -> np.ndarray:
         """Encode one question."""
         return self.encode([text])[0]
+
+
+class SlowEncoder(FakeEncoder):
+    """A fake encoder that takes `seconds` per call: stands in for a worker busy embedding."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Sleep, then encode."""
+        import time
+
+        time.sleep(self.seconds)
+        return super().encode(texts, progress=progress)
+
+
+class SlowEncoderFactory:
+    """Picklable factory of SlowEncoder, for worker pools."""
+
+    def __call__(self) -> SlowEncoder:
+        """Make the encoder."""
+        return SlowEncoder()
+
+
+def encode_with(encoder: FakeEncoder, texts: list[str]) -> np.ndarray:
+    """A pool task: encode texts with the worker's encoder."""
+    return encoder.encode(texts)
+
+
+class FakeEncoderFactory:
+    """Picklable factory of FakeEncoder, for worker pools."""
+
+    def __call__(self) -> FakeEncoder:
+        """Make the encoder."""
+        return FakeEncoder()
+
+
+class PooledFakeEncoder(FakeEncoder):
+    """A FakeEncoder whose bulk work runs in two worker processes, as the int8 encoder's does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pool: Any = None
+
+    def workers(self, sentences: int) -> Any:
+        """Return the worker pool (started on first use), whatever the amount of work."""
+        from index.embed.pool import EncoderPool
+
+        if self._pool is None:
+            self._pool = EncoderPool(FakeEncoderFactory(), 2)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

@@ -42,7 +42,7 @@ def test_dependencies_are_pinned_as_in_requirements() -> None:
 
 
 def test_every_imported_distribution_is_declared() -> None:
-    """A module of index/ or bot/ that imports a package pip install . would not bring fails here."""
+    """A module of index/ or bot/ that imports a package pip install . (or .[ray]) would not bring fails here."""
     modules: set[str] = set()
     for path in [*(REPO / "index").rglob("*.py"), *(REPO / "bot").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -52,7 +52,8 @@ def test_every_imported_distribution_is_declared() -> None:
                 modules.add(node.module.split(".")[0])
     third_party = {m for m in modules if m not in sys.stdlib_module_names and m not in ("index", "bot")}
     owners = importlib.metadata.packages_distributions()
-    declared = set(_pins(PYPROJECT["project"]["dependencies"]))
+    extras = [line for group in PYPROJECT["project"].get("optional-dependencies", {}).values() for line in group]
+    declared = set(_pins([*PYPROJECT["project"]["dependencies"], *extras]))
     missing = {m: owners.get(m) for m in third_party if not {_name(d) for d in owners.get(m, [m])} & declared}
     assert missing == {}
 

@@ -65,3 +65,98 @@ def test_real_corpus_round_trip(path: Path) -> None:
     rebuilt = "".join(ch for ch in body if not ch.isspace())
     joined = "".join(ch for s in spans for ch in article.text[s.start : s.end] if not ch.isspace())
     assert joined == rebuilt  # nothing lost, nothing duplicated
+
+
+# --- bounded quotation merging (issue 15) and linear splitting (issue 12, defect 5) ---------------------------
+
+FILLER = [
+    "The council met on Monday.",
+    "It approved the harbour budget.",
+    "Ferries will run every hour.",
+    "The mayor thanked the crews.",
+    "Repairs begin in May.",
+    "Tolls stay the same.",
+    "A new pier is planned.",
+    "Residents asked about parking.",
+    "The answer comes next week.",
+    "Nobody voted against.",
+]
+
+
+def test_inch_mark_opens_no_quotation() -> None:
+    text = 'The new screen measures 58.23" across. ' + " ".join(FILLER)
+    assert texts(text) == ['The new screen measures 58.23" across.', *FILLER]
+
+
+def test_quote_that_never_closes_swallows_nothing() -> None:
+    text = "The chairman said: “We will not stop here. " + " ".join(FILLER)
+    assert texts(text) == ["The chairman said: “We will not stop here.", *FILLER]
+
+
+def test_straight_quote_that_never_closes_swallows_nothing() -> None:
+    text = 'The chairman said: "We will not stop here. ' + " ".join(FILLER)
+    assert texts(text) == ['The chairman said: "We will not stop here.', *FILLER]
+
+
+def test_quote_longer_than_the_limit_is_left_split() -> None:
+    quoted = "“" + " ".join(FILLER[:8]) + "” he said."
+    result = texts(quoted)
+    assert len(result) > 1 and max(len(s) for s in result) < 60
+
+
+def test_quote_stops_at_the_paragraph_end() -> None:
+    text = "“We tried. We failed.\nWe will try again,” she said. The crowd cheered."
+    assert texts(text) == ["“We tried.", "We failed.", "We will try again,” she said.", "The crowd cheered."]
+
+
+def test_quote_that_spans_sentences_and_closes_is_one_result() -> None:
+    text = 'He said: "The budget is balanced. Nobody expected it." Then he left.'
+    assert texts(text) == ['He said: "The budget is balanced. Nobody expected it."', "Then he left."]
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["“This is not over,” said Ms. Patel.", "Her lawyer agreed."],
+        ["Gov. Lyle Ferris and Lt. Col. Omar Reyes spoke first.", "Ft. Ward was closed."],
+        ["No. 5 on the list was a former mayor.", "No one else applied."],
+        ["“Why now?” asked one resident.", "Nobody answered her."],
+        ["‘Why would he say that?’ Ortiz mused, shaking her head.", "The room was quiet."],
+        ["Inflation rose 3.5 percent to $2.5 billion.", "Wages rose 2.1 percent."],
+        ["J. R. R. Tolkien's letters were sold in the U.S. capital.", "A buyer paid the most."],
+    ],
+)
+def test_news_abbreviations_numbers_and_quotes(sentences: list[str]) -> None:
+    assert texts(" ".join(sentences)) == sentences
+
+
+def test_segmenter_sees_each_character_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.ingest import segment
+
+    seen: list[int] = []
+    real = segment.backend_segment
+
+    def counting(chunk: str) -> list[str]:
+        seen.append(len(chunk))
+        return real(chunk)
+
+    monkeypatch.setattr(segment, "backend_segment", counting)
+    paragraph = " ".join(FILLER * 2000)  # one paragraph of ~580 KB
+    result = split_sentences(paragraph)
+    assert len(result) == 20_000
+    assert max(seen) <= segment.WINDOW
+    assert sum(seen) < 1.01 * len(paragraph)  # linear: no character is segmented twice over
+
+
+def test_oversized_article_is_refused_with_a_message(tmp_path: Path) -> None:
+    from index.build.full import build_index
+    from index.ingest.segment import MAX_ARTICLE_CHARS
+    from testkit.encoders import FakeEncoder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "small.md").write_text("Harbour news\n" + " ".join(FILLER), encoding="utf-8")
+    (corpus / "huge.md").write_text("Huge\n" + "Word after word. " * (MAX_ARTICLE_CHARS // 17 + 10), encoding="utf-8")
+    report = build_index(corpus, tmp_path / "index", FakeEncoder())
+    assert report.manifest.documents == 1 and report.manifest.sentences == len(FILLER)
+    assert any("huge.md" in str(p) and "over the limit" in str(p) for p in report.problems)

@@ -15,6 +15,7 @@ from ..embed.factory import load_channel_encoder, load_encoder
 from ..embed.models import canonical_model_name
 from ..ingest.corpus import Article
 from ..ingest.records import SentenceRecord
+from ..stopwatch import Stopwatch, timed
 from ..store.manifest import Manifest, channels, check_model
 from ..store.reader import IndexStore
 from ..store.table import Document
@@ -51,6 +52,8 @@ class Searcher:
         self.encoder = encoder
         self.speakers = SpeakerDirectory(speaker for _, speaker in store.speakers())
         self._channel_encoders: dict[str, Encoder] = {}
+        # Set a Stopwatch here to learn the seconds a question spends per retrieval step (benchmarks do).
+        self.clock: Stopwatch | None = None
 
     @classmethod
     def open(cls, root: Path, model: str | None = None, encoder: Encoder | None = None) -> Searcher:
@@ -124,7 +127,8 @@ class Searcher:
     # ------------------------------------------------------------------ retrieval
     def embed(self, text: str) -> np.ndarray:
         """Return the query vector for a text."""
-        return self.encoder.encode_query(text)
+        with timed(self.clock, "embed question"):
+            return self.encoder.encode_query(text)
 
     # ------------------------------------------------------- second vector channels
     def has_channel(self, name: str) -> bool:
@@ -135,27 +139,35 @@ class Searcher:
         """Return a text's query vector in a channel (its encoder loaded once, by the model the manifest names)."""
         if name not in self._channel_encoders:
             self._channel_encoders[name] = load_channel_encoder(channels(self._store.manifest)[name])
-        return self._channel_encoders[name].encode_query(text)
+        with timed(self.clock, "embed question"):
+            return self._channel_encoders[name].encode_query(text)
 
     def dense(self, query: np.ndarray, k: int = CANDIDATES, channel: str | None = None) -> list[tuple[int, float]]:
         """Return the k nearest sentences by cosine, best first (in a second vector channel when one is named)."""
-        store = self._store
-        index = store.vectors if channel is None else store.channels[channel]
-        # replaced articles' sentences are still in the vector index: ask for as many more as there are of them
-        wanted = min(k + len(store.deleted), index.ntotal)
-        if k <= 0 or wanted <= 0:
-            return []
-        scores, ids = index.search(query.reshape(1, -1), wanted)
-        keep = (ids[0] >= 0) & store.live(ids[0])
-        return [(int(i), float(s)) for i, s in zip(ids[0][keep], scores[0][keep], strict=True)][:k]
+        with timed(self.clock, "FAISS search"):
+            store = self._store
+            index = store.vectors if channel is None else store.channels[channel]
+            # replaced articles' sentences are still in the vector index: ask for as many more as there are of them
+            wanted = min(k + len(store.deleted), index.ntotal)
+            if k <= 0 or wanted <= 0:
+                return []
+            scores, ids = index.search(query.reshape(1, -1), wanted)
+            keep = (ids[0] >= 0) & store.live(ids[0])
+            return [(int(i), float(s)) for i, s in zip(ids[0][keep], scores[0][keep], strict=True)][:k]
 
     def lexical(self, text: str, k: int = CANDIDATES) -> list[tuple[int, float]]:
         """Return the k best BM25 matches with a positive score, best first."""
-        return self._store.lexical.top(text, k, exclude=self._store.deleted)
+        with timed(self.clock, "BM25"):
+            return self._store.lexical.top(text, k, exclude=self._store.deleted)
 
     def lexical_scores(self, text: str, sids: Sequence[int]) -> np.ndarray:
         """Return the BM25 score of each of some sentences for a text."""
-        return self._store.lexical.scores(text)[np.asarray(sids, dtype=np.int64)]
+        with timed(self.clock, "BM25"):
+            return self._store.lexical.scores(text)[np.asarray(sids, dtype=np.int64)]
+
+    def postings_read(self, text: str) -> int:
+        """Return how many BM25 posting entries a question reads (a measure of its lexical cost)."""
+        return self._store.lexical.postings_read(text)
 
     def lexical_terms(self) -> set[str]:
         """Return every word (stemmed, lower-case) the BM25 index holds."""
@@ -167,10 +179,11 @@ class Searcher:
 
     def vectors(self, sids: Sequence[int], channel: str | None = None) -> np.ndarray:
         """Return the stored vectors of sentences (in a second vector channel when one is named)."""
-        index = self._store.vectors if channel is None else self._store.channels[channel]
-        if not len(sids):
-            return np.zeros((0, index.d), dtype=np.float32)
-        return index.reconstruct_batch(np.asarray(sids, dtype=np.int64))
+        with timed(self.clock, "reconstruct vectors"):
+            index = self._store.vectors if channel is None else self._store.channels[channel]
+            if not len(sids):
+                return np.zeros((0, index.d), dtype=np.float32)
+            return index.reconstruct_batch(np.asarray(sids, dtype=np.int64))
 
     def hybrid(self, text: str, query: np.ndarray | None = None, k: int = TOPIC_CANDIDATES) -> list[Hit]:
         """Rank dense and BM25 candidates by their fused score (fusion.py); near-duplicates are dropped."""
@@ -198,24 +211,25 @@ class Searcher:
 
     def dedupe(self, hits: list[Hit], texts: dict[int, str] | None = None) -> list[Hit]:
         """Drop hits whose sentence repeats (same words, or near-identical vector) a better-ranked one."""
-        if len(hits) < 2:
-            return hits
-        sids = [h.sid for h in hits]
-        texts = self._store.texts(sids) if texts is None else texts
-        vectors = self.vectors(sids)
-        earlier_twins: dict[int, list[int]] = {}
-        for i, j in zip(*np.nonzero(np.triu(vectors @ vectors.T >= DUPLICATE_COSINE, 1)), strict=True):
-            earlier_twins.setdefault(int(j), []).append(int(i))
-        kept: set[int] = set()
-        seen_text: set[str] = set()
-        for i, sid in enumerate(sids):
-            key = normalise_text(texts[sid]) if sid in texts else str(sid)
-            twins = (t for t in earlier_twins.get(i, ()) if t in kept)
-            if key in seen_text or any(same_facts(texts.get(sids[t], ""), texts.get(sid, "")) for t in twins):
-                continue
-            seen_text.add(key)
-            kept.add(i)
-        return [h for i, h in enumerate(hits) if i in kept]
+        with timed(self.clock, "dedupe"):
+            if len(hits) < 2:
+                return hits
+            sids = [h.sid for h in hits]
+            texts = self._store.texts(sids) if texts is None else texts
+            vectors = self.vectors(sids)
+            earlier_twins: dict[int, list[int]] = {}
+            for i, j in zip(*np.nonzero(np.triu(vectors @ vectors.T >= DUPLICATE_COSINE, 1)), strict=True):
+                earlier_twins.setdefault(int(j), []).append(int(i))
+            kept: set[int] = set()
+            seen_text: set[str] = set()
+            for i, sid in enumerate(sids):
+                key = normalise_text(texts[sid]) if sid in texts else str(sid)
+                twins = (t for t in earlier_twins.get(i, ()) if t in kept)
+                if key in seen_text or any(same_facts(texts.get(sids[t], ""), texts.get(sid, "")) for t in twins):
+                    continue
+                seen_text.add(key)
+                kept.add(i)
+            return [h for i, h in enumerate(hits) if i in kept]
 
 
 def _previous(cands: np.ndarray, rows: dict[int, tuple[int, str]]) -> np.ndarray:

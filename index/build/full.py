@@ -13,15 +13,17 @@ from ..embed.base import Encoder
 from ..errors import CorpusError
 from ..ingest.analyse import analyse
 from ..ingest.corpus import Article, CorpusProblem, load_corpus
+from ..stopwatch import Stopwatch, timed
 from ..store.layout import VECTORS
 from ..store.lexical import LexicalIndex
 from ..store.lock import writer_lock
 from ..store.manifest import Manifest, new_manifest
 from ..store.manifest import channels as channel_models
 from ..store.reader import IndexStore
-from ..store.vectors import AUTO, as_float32, describe, grow_vector_index, make_vector_index
+from ..store.vectors import AUTO, as_float32, describe, grow_vector_index
 from ..store.writer import BuildParts, publish_build
 from .channels import grow_channels, make_channels, record_channels
+from .pipeline import LOCAL, admit, analyse_and_embed_all, index_and_publish
 
 
 @dataclass
@@ -35,6 +37,7 @@ class BuildReport:
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     embedded: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (index/build/pipeline.py)
 
 
 def load_articles(corpus: Path) -> tuple[list[Article], list[CorpusProblem]]:
@@ -56,13 +59,15 @@ def build_index(
     *,
     progress: bool = False,
     index_kind: str = AUTO,
+    engine: str = LOCAL,
     channels: Mapping[str, Encoder] | None = None,
 ) -> BuildReport:
     """Rebuild the whole index from a corpus folder and make it current."""
     articles, problems = load_articles(corpus)
     return build_articles(
-        articles, root, encoder, problems=problems, progress=progress, index_kind=index_kind, channels=channels
-    )
+        articles, root, encoder, problems=problems, progress=progress, index_kind=index_kind, engine=engine,
+        channels=channels,
+    )  # fmt: skip
 
 
 def build_articles(
@@ -73,24 +78,32 @@ def build_articles(
     problems: Sequence[CorpusProblem] = (),
     progress: bool = False,
     index_kind: str = AUTO,
+    clock: Stopwatch | None = None,
+    engine: str = LOCAL,
     channels: Mapping[str, Encoder] | None = None,
 ) -> BuildReport:
-    """Build an index of exactly these articles and make it current (with a second vector index per channel)."""
+    """Build an index of exactly these articles and make it current; clock, when given, gets seconds per stage.
+
+    engine "local" works in this machine's worker processes, "ray" on Ray (index/build/ray_engine.py). Each of
+    channels (name -> encoder) embeds the same sentences into a second vector index (index/build/channels.py).
+    """
+    clock = clock if clock is not None else Stopwatch()
+    articles, problems = admit(articles, problems)
+    if not articles:
+        raise CorpusError("No article can be indexed: " + "; ".join(str(p) for p in problems))
     with writer_lock(root):
         started = time.perf_counter()
-        records, speakers = analyse(articles)
-        texts = [r.text for r in records]
-        index = make_vector_index(encoder.encode(texts, progress=progress), index_kind)
-        extra = make_channels(channels or {}, texts, index_kind, progress=progress)
-        lexical = LexicalIndex.build(texts, progress=progress)
-        manifest = new_manifest(
-            encoder.name, [a.fingerprint for a in articles], len(records), index.d, describe(index), index_kind
-        )
-        record_channels(manifest, {name: e.name for name, e in (channels or {}).items()})
-        manifest.build_seconds = round(time.perf_counter() - started, 3)
-        parts = BuildParts(articles, records, speakers, index, lexical, channels=dict(extra))
-        folder = publish_build(root, manifest, parts)
-    return BuildReport(manifest, folder, list(problems), added=[a.doc_id for a in articles], embedded=len(records))
+        analysed = analyse_and_embed_all(articles, encoder, progress=progress, clock=clock, engine=engine)
+        with timed(clock, "channels"):
+            extra = make_channels(channels or {}, [r.text for r in analysed.records], index_kind, progress=progress)
+        manifest, folder = index_and_publish(
+            root, encoder.name, articles, analysed, index_kind=index_kind, progress=progress, clock=clock,
+            started=started, channels={name: (e.name, extra[name]) for name, e in (channels or {}).items()},
+        )  # fmt: skip
+    return BuildReport(
+        manifest, folder, problems, added=[a.doc_id for a in articles], embedded=len(analysed.records),
+        stages=dict(clock.seconds),
+    )  # fmt: skip
 
 
 def rewrite(

@@ -18,6 +18,7 @@ from ..embed.base import Encoder
 from ..errors import CorpusError
 from ..ingest.analyse import analyse
 from ..ingest.corpus import Article, CorpusProblem, load_files
+from ..stopwatch import Stopwatch, timed
 from ..store.layout import VECTORS
 from ..store.lexical import LexicalIndex
 from ..store.lock import writer_lock
@@ -27,6 +28,7 @@ from ..store.vectors import describe, grow_vector_index
 from ..store.writer import BuildParts, publish_build
 from .channels import grow_channels, linked_channels, record_channels
 from .full import BuildReport, rewrite
+from .pipeline import admit
 
 # An add appends a BM25 segment (old weights untouched) until appended sentences pass this share of the index or
 # this many segments; then BM25 is rebuilt whole, which also refreshes every weight's collection statistics.
@@ -37,12 +39,14 @@ BM25_MAX_SEGMENTS = 16
 DELETED_SHARE = 0.10
 
 
-def add_files(paths: Sequence[Path], root: Path, encoder: Encoder, *, progress: bool = False) -> BuildReport:
+def add_files(
+    paths: Sequence[Path], root: Path, encoder: Encoder, *, progress: bool = False, clock: Stopwatch | None = None
+) -> BuildReport:
     """Add (or replace, by doc_id) the articles of some files; the files' problems are reported, not fatal."""
     articles, problems = load_files(paths)
     if not articles:
         raise CorpusError("No article could be read from " + ", ".join(str(p) for p in paths) + ".")
-    return add_articles(articles, root, encoder, problems=problems, progress=progress)
+    return add_articles(articles, root, encoder, problems=problems, progress=progress, clock=clock)
 
 
 def add_articles(
@@ -52,8 +56,12 @@ def add_articles(
     *,
     problems: Sequence[CorpusProblem] = (),
     progress: bool = False,
+    clock: Stopwatch | None = None,
 ) -> BuildReport:
-    """Add (or replace, by doc_id) articles in the current index, embedding only theirs."""
+    """Add (or replace, by doc_id) articles in the current index, embedding only theirs (clock: seconds per stage)."""
+    articles, problems = admit(articles, problems)
+    if not articles:
+        raise CorpusError("No article can be added: " + "; ".join(str(p) for p in problems))
     with writer_lock(root):
         base = IndexStore.open(root)
         try:
@@ -65,13 +73,17 @@ def add_articles(
                 return rewrite(base, root, articles, (), encoder, problems=problems, progress=progress)
             started = time.perf_counter()
             first_sid = base.vectors.ntotal
-            records, speakers = analyse(articles, first_sid=first_sid)
+            records, speakers = analyse(articles, first_sid=first_sid, clock=clock)
             texts = [r.text for r in records]
-            vectors = encoder.encode(texts, progress=progress)
+            with timed(clock, "embed"):
+                vectors = encoder.encode(texts, progress=progress)
             kind = base.manifest.index_type
-            index = grow_vector_index(base.vectors, base.folder / VECTORS, vectors, range(first_sid), kind)
-            extra = grow_channels(base, texts, range(first_sid), progress=progress)
-            lexical = _grown_lexical(base, texts, progress)
+            with timed(clock, "FAISS"):
+                index = grow_vector_index(base.vectors, base.folder / VECTORS, vectors, range(first_sid), kind)
+            with timed(clock, "channels"):
+                extra = grow_channels(base, texts, range(first_sid), progress=progress)
+            with timed(clock, "BM25"):
+                lexical = _grown_lexical(base, texts, progress)
             fingerprints.update((a.doc_id, a.fingerprint) for a in articles)  # a replaced article keeps its place
             place = {doc_id: n for n, doc_id in enumerate(fingerprints)}
             sentences = first_sid + len(records) - len(deleted)
@@ -85,7 +97,7 @@ def add_articles(
                 articles, records, speakers, index, lexical, base=base.folder, ords=ords, deleted=deleted
             )
             parts.channels = dict(extra)
-            folder = publish_build(root, manifest, parts)
+            folder = publish_build(root, manifest, parts, clock=clock)
         finally:
             base.close()
     added = [a.doc_id for a in articles if a.doc_id not in replaced]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -32,11 +33,28 @@ _PROGRESS = click.option(
     show_default=True,
     help="FAISS index: auto (exact below 50k sentences, IVF with fp16 codes above), Flat, or any FAISS factory string.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    envvar="NEWSBOT_ENGINE",
+    show_envvar=True,
+    help="Where analysis and embedding run: this machine's cores, or Ray (local Ray, or the cluster in RAY_ADDRESS).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: counts, seconds and seconds per stage.")
 @_PROGRESS
 @shared_options
 @friendly
 def build(
-    corpus: Path, if_stale: bool, index_type: str, progress: bool | None, index_dir: Path, model: str | None
+    corpus: Path,
+    if_stale: bool,
+    index_type: str,
+    engine: str,
+    as_json: bool,
+    progress: bool | None,
+    index_dir: Path,
+    model: str | None,
 ) -> None:
     """Rebuild the whole index from a corpus folder and swap it in atomically."""
     from ..build.freshness import index_is_fresh
@@ -44,6 +62,7 @@ def build(
     from ..embed.factory import load_channels, load_encoder
     from ..embed.models import canonical_model_name
     from ..ingest.analyse import sample_sentences
+    from ..stopwatch import Stopwatch
 
     name = config.model_name(model)
     if if_stale:
@@ -53,14 +72,31 @@ def build(
             return
         click.echo(f"Building the index: {reason}.")
     started = time.perf_counter()
-    articles, problems = load_articles(corpus)
-    encoder = load_encoder(name, calibration=lambda: sample_sentences(articles))
-    report = build_articles(
-        articles, index_dir, encoder, problems=problems, progress=show_progress(progress), index_kind=index_type,
-        channels=load_channels(),
-    )  # fmt: skip
+    clock = Stopwatch()
+    with clock("load"):
+        articles, problems = load_articles(corpus)
+    with clock("model"):
+        encoder = load_encoder(name, calibration=lambda: sample_sentences(articles))
+        channels = load_channels()
+    try:
+        report = build_articles(
+            articles, index_dir, encoder, problems=problems, progress=show_progress(progress),
+            index_kind=index_type, clock=clock, engine=engine, channels=channels,
+        )  # fmt: skip
+    finally:
+        close = getattr(encoder, "close", None)
+        if close is not None:
+            close()
     print_problems(report.problems)
     m = report.manifest
+    if as_json:
+        summary = {
+            "documents": m.documents, "sentences": m.sentences, "faiss_index": m.faiss_index, "engine": engine,
+            "seconds": round(time.perf_counter() - started, 3), "folder": str(report.folder),
+            "problems": len(report.problems), "stages": {k: round(v, 3) for k, v in report.stages.items()},
+        }  # fmt: skip
+        click.echo(json.dumps(summary))
+        return
     click.echo(
         f"Indexed {m.documents} articles, {m.sentences} sentences with {m.model} ({m.faiss_index}) "
         f"in {time.perf_counter() - started:.1f}s -> {report.folder}"

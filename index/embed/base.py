@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -45,6 +45,11 @@ class SerializedEncoder:
         """Encode one question with the wrapped encoder, one caller at a time."""
         with self._lock:
             return self.inner.encode_query(text)
+
+    def workers(self, sentences: int) -> Any:
+        """Return the wrapped encoder's worker pool for bulk work of about this many sentences, if it has one."""
+        workers = getattr(self.inner, "workers", None)
+        return workers(sentences) if workers is not None else None
 
     def close(self) -> None:
         """Release what the wrapped encoder holds (worker processes), if anything."""

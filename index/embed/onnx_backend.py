@@ -112,6 +112,12 @@ class OnnxEncoder:
                 self.processes = 1
         return self._encode_here(texts, progress=progress)
 
+    def workers(self, sentences: int) -> EncoderPool | None:
+        """Return the worker pool that bulk work of about this many sentences should run in (None: run it here)."""
+        if self.processes > 1 and sentences >= PARALLEL_MIN:
+            return self._workers()
+        return None
+
     def close(self) -> None:
         """Stop the embedding worker processes, if any were started."""
         if self._pool is not None:

@@ -12,6 +12,7 @@ import numpy as np
 from ..ingest.attribution import Speaker
 from ..ingest.corpus import Article
 from ..ingest.records import SentenceRecord
+from ..stopwatch import Stopwatch, timed
 from .layout import DELETED, LEXICAL, TABLE, VECTORS, channel_file, discard, link_or_copy, new_build_folder, publish
 from .lexical import LexicalIndex
 from .manifest import Manifest, write_manifest
@@ -41,30 +42,37 @@ class BuildParts:
     channels: dict[str, faiss.Index | Path] = field(default_factory=dict)
 
 
-def write_build(folder: Path, manifest: Manifest, parts: BuildParts) -> None:
-    """Write every part of an index into folder; the manifest goes last, so its presence means complete."""
-    for vectors, name in [(parts.vectors, VECTORS), *((v, channel_file(c)) for c, v in parts.channels.items())]:
-        if isinstance(vectors, Path):
-            link_or_copy(vectors, folder / name)
-        else:
-            write_vectors(vectors, folder / name)
-    parts.lexical.save(folder / LEXICAL)
+def write_build(folder: Path, manifest: Manifest, parts: BuildParts, clock: Stopwatch | None = None) -> None:
+    """Write every part of an index into folder; the manifest goes last, so its presence means complete.
+
+    clock, when given, adds the seconds spent writing each part (FAISS, BM25, SQLite).
+    """
+    with timed(clock, "FAISS"):
+        for vectors, name in [(parts.vectors, VECTORS), *((v, channel_file(c)) for c, v in parts.channels.items())]:
+            if isinstance(vectors, Path):
+                link_or_copy(vectors, folder / name)
+            else:
+                write_vectors(vectors, folder / name)
+    with timed(clock, "BM25"):
+        parts.lexical.save(folder / LEXICAL)
     if len(parts.deleted):
         np.save(folder / DELETED, np.asarray(parts.deleted, dtype=np.int64))
     base_table = parts.base / TABLE if parts.base is not None else None
-    write_table(
-        folder / TABLE, parts.articles, parts.records, parts.speakers, base=base_table, ords=parts.ords,
-        removed=parts.removed,
-    )  # fmt: skip
+    with timed(clock, "SQLite"):
+        write_table(
+            folder / TABLE, parts.articles, parts.records, parts.speakers, base=base_table, ords=parts.ords,
+            removed=parts.removed,
+        )  # fmt: skip
     write_manifest(folder, manifest)
 
 
-def publish_build(root: Path, manifest: Manifest, parts: BuildParts) -> Path:
+def publish_build(root: Path, manifest: Manifest, parts: BuildParts, clock: Stopwatch | None = None) -> Path:
     """Write a build into a fresh folder under root and make it current; return its final folder."""
     folder = new_build_folder(root)
     try:
-        write_build(folder, manifest, parts)
-        return publish(root, folder)
+        write_build(folder, manifest, parts, clock)
+        with timed(clock, "publish"):
+            return publish(root, folder)
     except BaseException:
         discard(folder)
         raise
