@@ -18,8 +18,8 @@ from .common import fmt, spawn
 
 # Stages `index build --json` reports, in pipeline order; the local engine's segment/attribute/embed are summed over
 # its worker processes while they run side by side ("analyse+embed wall" is the wall time of that stretch).
-STAGES = ("load", "model", "segment", "attribute", "embed", "FAISS", "BM25", "SQLite", "publish")
-WALL_STAGES = ("load", "model", "analyse+embed wall", "FAISS", "BM25", "SQLite", "publish")
+STAGES = ("load", "model", "segment", "attribute", "embed", "channels", "FAISS", "BM25", "SQLite", "publish")
+WALL_STAGES = ("load", "model", "analyse+embed wall", "channels", "FAISS", "BM25", "SQLite", "publish")
 
 
 def measure(name: str, corpus: Path, rounds: int, work: Path, timeout: float = 3600) -> dict[str, Any]:
