@@ -15,27 +15,15 @@ from typing import Any
 
 import click
 
-from .. import config
 from ..errors import NewsIndexError
 from .app import cli, friendly, print_problems, shared_options, show_progress
 from .ingesting import AddOutcome, add_inputs, open_table
+from .options import corpus_option
 
 log = logging.getLogger("index.news")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.I)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _corpus_option(help: str) -> Any:
-    return click.option(
-        "--corpus",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar=config.ENV_CORPUS_DIR,
-        default=str(config.DEFAULT_CORPUS_DIR),
-        show_default=True,
-        show_envvar=True,
-        help=help,
-    )
 
 
 def _fetch_options(func: Any) -> Any:
@@ -58,7 +46,7 @@ _SAVE_HELP = "Corpus folder whose fetched/ sub-folder keeps the extracted articl
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@_corpus_option(_SAVE_HELP)
+@corpus_option(_SAVE_HELP)
 @_fetch_options
 @click.option("--progress/--no-progress", default=None, help="Show progress bars [default: when stderr is a terminal].")
 @shared_options
@@ -147,7 +135,7 @@ def list_articles(as_json: bool, sources: tuple[str, ...], since: Any, index_dir
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--every", default="15m", show_default=True, help="Time between polls: 90, 30s, 15m, 1h.")
 @click.option("--polls", type=click.IntRange(min=1), help="Stop after this many polls [default: run until stopped].")
-@_corpus_option(_SAVE_HELP)
+@corpus_option(_SAVE_HELP)
 @_fetch_options
 @shared_options
 @friendly

@@ -27,6 +27,19 @@ def index_dir_option(help: str = "Index folder.") -> Decorator:
     )
 
 
+def corpus_option(help: str = "Corpus folder.") -> Decorator:
+    """Return the --corpus option ($NEWSBOT_CORPUS_DIR, default <data home>/corpus or the checkout's corpus/)."""
+    return click.option(
+        "--corpus",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=config.ENV_CORPUS_DIR,
+        default=str(config.DEFAULT_CORPUS_DIR),
+        show_default=True,
+        show_envvar=True,
+        help=help,
+    )
+
+
 def model_option(help: str) -> Decorator:
     """Return the --model option ($NEWSBOT_MODEL)."""
     return click.option("--model", envvar=config.ENV_MODEL, default=None, show_envvar=True, help=help)

@@ -10,6 +10,7 @@ import click
 
 from .. import config
 from .app import cli, friendly, print_problems, shared_options, show_progress
+from .options import corpus_option
 
 _PROGRESS = click.option(
     "--progress/--no-progress", default=None, help="Show progress bars [default: when stderr is a terminal]."
@@ -17,15 +18,7 @@ _PROGRESS = click.option(
 
 
 @cli.command()
-@click.option(
-    "--corpus",
-    type=click.Path(path_type=Path),
-    envvar=config.ENV_CORPUS_DIR,
-    default=str(config.DEFAULT_CORPUS_DIR),
-    show_default=True,
-    show_envvar=True,
-    help="Corpus folder.",
-)
+@corpus_option()
 @click.option("--if-stale", is_flag=True, help="Only build when the index is missing or the corpus or model changed.")
 @click.option(
     "--index-type",
@@ -105,15 +98,7 @@ def build(
 
 @cli.command()
 @click.argument("doc_ids", nargs=-1, required=True, metavar="ID_OR_URL...")
-@click.option(
-    "--corpus",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar=config.ENV_CORPUS_DIR,
-    default=str(config.DEFAULT_CORPUS_DIR),
-    show_default=True,
-    show_envvar=True,
-    help="Corpus folder: the copies `add` kept in its fetched/ sub-folder are deleted too.",
-)
+@corpus_option("Corpus folder: the copies `add` kept in its fetched/ sub-folder are deleted too.")
 @shared_options
 @friendly
 def remove(doc_ids: tuple[str, ...], corpus: Path, index_dir: Path, model: str | None) -> None:
