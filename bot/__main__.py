@@ -24,6 +24,8 @@ from index.logs import setup_logging
 from .reload import DEFAULT_RELOAD_INTERVAL, IndexProvider
 
 if TYPE_CHECKING:
+    from telegram.ext import Application
+
     from .handlers import NewsBot
     from .paging import QuestionStore
 
@@ -190,17 +192,9 @@ def _terminal(provider: IndexProvider, show_hint: bool) -> None:
 def _polling(
     token: str, bot: NewsBot, api_base_url: str | None, listen: str, port: int, reload_interval: float
 ) -> None:
-    from .app import build_application
     from .serve import serve_polling
 
-    app = build_application(
-        token,
-        bot.provider,
-        api_base_url,
-        news_bot=bot,
-        reload_interval=reload_interval,
-        reload_on_sighup=hasattr(signal, "SIGHUP"),
-    )
+    app = _application(token, bot, api_base_url, reload_interval, polling=True)
     with _telegram_errors(api_base_url), _listening(listen, port):
         asyncio.run(serve_polling(app, listen, port))
 
@@ -215,20 +209,28 @@ def _webhook(
     secret_token: str | None,
     reload_interval: float,
 ) -> None:
-    from .app import build_application
     from .serve import serve_webhook
 
-    app = build_application(
+    app = _application(token, bot, api_base_url, reload_interval, polling=False)
+    with _telegram_errors(api_base_url), _listening(listen, port):
+        asyncio.run(serve_webhook(app, webhook_url, listen, port, secret_token))
+
+
+def _application(
+    token: str, bot: NewsBot, api_base_url: str | None, reload_interval: float, *, polling: bool
+) -> Application:
+    """The bot's Application, reloading the index every reload_interval seconds and on SIGHUP."""
+    from .app import build_application
+
+    return build_application(
         token,
         bot.provider,
         api_base_url,
         news_bot=bot,
         reload_interval=reload_interval,
         reload_on_sighup=hasattr(signal, "SIGHUP"),
-        polling=False,
+        polling=polling,
     )
-    with _telegram_errors(api_base_url), _listening(listen, port):
-        asyncio.run(serve_webhook(app, webhook_url, listen, port, secret_token))
 
 
 @contextlib.contextmanager
